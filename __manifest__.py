@@ -1,0 +1,30 @@
+{
+    "name": "Sales Performance",
+    "summary": "SMART sales targets, appraisals, training records and incentive plans "
+    "computed from real CRM, Sales and Invoicing data",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/sales-performance/sales_performance",
+    "author": "Sales Performance Team",
+    "license": "LGPL-3",
+    "depends": ["crm", "sale", "hr"],
+    "data": [
+        "security/sales_performance_groups.xml",
+        "security/ir.model.access.csv",
+        "security/sales_performance_security.xml",
+        "data/sales_performance_metric_data.xml",
+        "data/ir_cron_data.xml",
+        "views/sales_performance_metric_views.xml",
+        "views/sales_performance_target_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/sales_performance_target_generate_views.xml",
+        "wizards/sales_performance_target_allocate_views.xml",
+        "wizards/sales_performance_target_revise_views.xml",
+        "views/sales_performance_menus.xml",
+    ],
+    "demo": [
+        "demo/sales_performance_target_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

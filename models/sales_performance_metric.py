@@ -1,0 +1,455 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+SUMMABLE_TYPES = ("integer", "float", "monetary")
+
+
+class SalesPerformanceMetric(models.Model):
+    _name = "sales.performance.metric"
+    _description = "Sales Performance Metric"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Source Model",
+        required=True,
+        ondelete="cascade",
+        domain=[("transient", "=", False)],
+        help="The records this metric counts or sums.",
+    )
+    model_name = fields.Char(related="model_id.model", store=True, string="Model Name")
+    computation = fields.Selection(
+        [
+            ("count", "Count records"),
+            ("sum", "Sum a field"),
+            ("first", "Count first records per key"),
+        ],
+        default="count",
+        required=True,
+        help="Count records: how many records match in the period.\n"
+        "Sum a field: the total of a numeric or monetary field, converted to the "
+        "company currency.\n"
+        "Count first records per key: how many keys (e.g. customers) have their "
+        "first matching record in the period.",
+    )
+    domain = fields.Char(
+        default="[]",
+        required=True,
+        help="Which records count, as an Odoo domain on the source model.",
+    )
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        required=True,
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), "
+        "('store', '=', True)]",
+    )
+    user_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Salesperson Field",
+        required=True,
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'res.users'), ('store', '=', True)]",
+    )
+    team_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Sales Team Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'crm.team'), ('store', '=', True)]",
+        help="Without it, a team achieves what its members achieve.",
+    )
+    sum_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Summed Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), "
+        "('ttype', 'in', ('integer', 'float', 'monetary')), ('store', '=', True)]",
+    )
+    key_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Key Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('store', '=', True)]",
+        help="For 'first records per key': the record that identifies a key, e.g. "
+        "the customer of an order (contacts count as their company).",
+    )
+    value_type = fields.Selection(
+        [("monetary", "Amount"), ("number", "Number")],
+        compute="_compute_value_type",
+        store=True,
+    )
+    pipeline_forecast = fields.Boolean(
+        string="Forecast with Pipeline",
+        help="Forecast achieved value plus open opportunities weighted by their "
+        "probability and expected closing date (metrics on opportunities only).",
+    )
+    target_count = fields.Integer(compute="_compute_target_count")
+
+    @api.depends("computation", "sum_field_id.ttype")
+    def _compute_value_type(self):
+        for metric in self:
+            is_amount = metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+            metric.value_type = "monetary" if is_amount else "number"
+
+    def _compute_target_count(self):
+        counts = dict(
+            self.env["sales.performance.target"]._read_group(
+                [("metric_id", "in", self.ids)], ["metric_id"], ["__count"]
+            )
+        )
+        for metric in self:
+            metric.target_count = counts.get(metric, 0)
+
+    @api.constrains(
+        "model_id",
+        "computation",
+        "domain",
+        "date_field_id",
+        "user_field_id",
+        "team_field_id",
+        "sum_field_id",
+        "key_field_id",
+        "pipeline_forecast",
+    )
+    def _check_definition(self):
+        for metric in self:
+            metric._validate_definition()
+
+    def _validate_definition(self):
+        self.ensure_one()
+        model_name = self.model_id.model
+        if model_name not in self.env:
+            raise ValidationError(
+                self.env._("The model %(model)s is not installed.", model=model_name)
+            )
+        fields_to_check = [
+            (self.date_field_id, self.env._("date field")),
+            (self.user_field_id, self.env._("salesperson field")),
+            (self.team_field_id, self.env._("sales team field")),
+            (self.sum_field_id, self.env._("summed field")),
+            (self.key_field_id, self.env._("key field")),
+        ]
+        Model = self.env[model_name]
+        for field, label in fields_to_check:
+            if field and (field.model != model_name or field.name not in Model._fields):
+                raise ValidationError(
+                    self.env._(
+                        "The %(label)s %(field)s is not a field of %(model)s.",
+                        label=label,
+                        field=field.name,
+                        model=model_name,
+                    )
+                )
+            if field and not Model._fields[field.name].store:
+                raise ValidationError(
+                    self.env._(
+                        "The %(label)s %(field)s is not stored in the database.",
+                        label=label,
+                        field=field.name,
+                    )
+                )
+        if self.date_field_id.ttype not in ("date", "datetime"):
+            raise ValidationError(
+                self.env._("The date field %(field)s is not a date.", field=self.date_field_id.name)
+            )
+        if self.user_field_id.relation != "res.users":
+            raise ValidationError(
+                self.env._(
+                    "The salesperson field %(field)s does not point to users.",
+                    field=self.user_field_id.name,
+                )
+            )
+        if self.team_field_id and self.team_field_id.relation != "crm.team":
+            raise ValidationError(
+                self.env._(
+                    "The sales team field %(field)s does not point to sales teams.",
+                    field=self.team_field_id.name,
+                )
+            )
+        if self.computation == "sum" and self.sum_field_id.ttype not in SUMMABLE_TYPES:
+            raise ValidationError(
+                self.env._(
+                    "A metric that sums needs a numeric or monetary field to sum; "
+                    "%(field)s cannot be summed.",
+                    field=self.sum_field_id.name or "-",
+                )
+            )
+        if self.computation == "first" and self.key_field_id.ttype != "many2one":
+            raise ValidationError(
+                self.env._("A metric counting first records needs a key field (a many2one).")
+            )
+        if self.pipeline_forecast and model_name != "crm.lead":
+            raise ValidationError(
+                self.env._("Only metrics on opportunities can forecast with the pipeline.")
+            )
+        try:
+            domain = Domain(self._parse_domain())
+            Model.sudo().with_context(active_test=False)._search(domain)
+        except (ValueError, SyntaxError, NameError, TypeError, KeyError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The domain of metric %(metric)s is not valid: %(error)s",
+                    metric=self.name,
+                    error=error,
+                )
+            ) from error
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    def _parse_domain(self):
+        self.ensure_one()
+        domain = safe_eval(self.domain or "[]", {"context": {}})
+        if not isinstance(domain, (list, tuple)):
+            raise ValueError(self.env._("a domain is a list of conditions"))
+        return list(domain)
+
+    @staticmethod
+    def _utc_bounds(date_from, date_to, tz_name):
+        """Naive UTC datetimes bounding ``[date_from, date_to]`` whole days in
+        the time zone ``tz_name``: ``>= start`` and ``< end``."""
+        tz = pytz.timezone(tz_name or "UTC")
+        start = tz.localize(datetime.combine(date_from, time.min))
+        end = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        return (
+            start.astimezone(pytz.UTC).replace(tzinfo=None),
+            end.astimezone(pytz.UTC).replace(tzinfo=None),
+        )
+
+    def _period_domain(self, date_from, date_to, tz_name):
+        self.ensure_one()
+        fname = self.date_field_id.name
+        if self.date_field_id.ttype == "datetime":
+            start, end = self._utc_bounds(date_from, date_to, tz_name)
+            return Domain(fname, ">=", start) & Domain(fname, "<", end)
+        return Domain(fname, ">=", date_from) & Domain(fname, "<=", date_to)
+
+    def _source_model(self):
+        return self.env[self.model_name].sudo().with_context(active_test=False)
+
+    def _company_sql(self, Model, query, user_sql):
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            return Model._field_to_sql(query.table, "company_id", query)
+        # no company on the record: it belongs to its salesperson's company
+        return SQL("(SELECT u.company_id FROM res_users u WHERE u.id = %s)", user_sql)
+
+    def _amount_sql(self, Model, query, company_sql):
+        """SQL of the summed value, converted to the record company's currency
+        at the record's date when the field is an amount in another currency
+        (Odoo's rate rules: the company's own rate first, the oldest one before
+        the first rate)."""
+        field = Model._fields[self.sum_field_id.name]
+        amount = Model._field_to_sql(query.table, field.name, query)
+        currency_fname = field.type == "monetary" and field.get_currency_field(Model)
+        currency_field = currency_fname and Model._fields.get(currency_fname)
+        if not currency_field or not currency_field.store:
+            return SQL("COALESCE(%s, 0)", amount)
+        currency = Model._field_to_sql(query.table, currency_fname, query)
+        day = SQL("(%s)::date", Model._field_to_sql(query.table, self.date_field_id.name, query))
+        company_currency = SQL(
+            "(SELECT c.currency_id FROM res_company c WHERE c.id = %s)", company_sql
+        )
+        root = SQL(
+            "(SELECT split_part(c.parent_path, '/', 1)::int FROM res_company c "
+            "WHERE c.id = %s)",
+            company_sql,
+        )
+
+        def rate(currency_sql):
+            return SQL(
+                "COALESCE("
+                "(SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = %(cur)s "
+                "AND r.name <= %(day)s AND (r.company_id IS NULL OR r.company_id = %(root)s) "
+                "ORDER BY r.company_id, r.name DESC LIMIT 1), "
+                "(SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = %(cur)s "
+                "AND (r.company_id IS NULL OR r.company_id = %(root)s) "
+                "ORDER BY r.company_id, r.name ASC LIMIT 1), 1.0)",
+                cur=currency_sql,
+                day=day,
+                root=root,
+            )
+
+        return SQL(
+            "CASE WHEN %(cur)s IS NULL OR %(cur)s = %(ccur)s THEN COALESCE(%(amount)s, 0) "
+            "ELSE COALESCE(%(amount)s, 0) * %(to_rate)s / NULLIF(%(from_rate)s, 0) END",
+            cur=currency,
+            ccur=company_currency,
+            amount=amount,
+            to_rate=rate(company_currency),
+            from_rate=rate(currency),
+        )
+
+    def _compute_values(self, date_from, date_to, tz_name, company_ids):
+        """Achievement of this metric in ``[date_from, date_to]`` for every
+        salesperson and team at once: one SQL query.
+
+        :return: ``{(company_id, user_id, team_id): value}``; user_id or
+            team_id may be None for records without one.
+        """
+        self.ensure_one()
+        Model = self._source_model()
+        base_domain = Domain(self._parse_domain())
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            base_domain &= Domain("company_id", "in", list(company_ids))
+        if self.computation == "first":
+            return self._compute_first_values(Model, base_domain, date_from, date_to, tz_name)
+        query = Model._search(base_domain & self._period_domain(date_from, date_to, tz_name))
+        user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        team_sql = (
+            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            if self.team_field_id
+            else SQL("NULL::int")
+        )
+        company_sql = self._company_sql(Model, query, user_sql)
+        if self.computation == "sum":
+            value_sql = SQL("SUM(%s)", self._amount_sql(Model, query, company_sql))
+        else:
+            value_sql = SQL("COUNT(*)")
+        query.groupby = SQL("1, 2, 3")
+        rows = self.env.execute_query(query.select(company_sql, user_sql, team_sql, value_sql))
+        return {
+            (company, user, team): float(value or 0.0)
+            for company, user, team, value in rows
+            if company in company_ids
+        }
+
+    def _compute_first_values(self, Model, base_domain, date_from, date_to, tz_name):
+        """Keys whose first matching record (by date) falls in the period,
+        credited to that first record's salesperson and team."""
+        query = Model._search(base_domain)
+        user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        team_sql = (
+            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            if self.team_field_id
+            else SQL("NULL::int")
+        )
+        company_sql = self._company_sql(Model, query, user_sql)
+        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
+        if self.key_field_id.relation == "res.partner":
+            key_sql = SQL(
+                "(SELECT COALESCE(p.commercial_partner_id, p.id) FROM res_partner p "
+                "WHERE p.id = %s)",
+                key_sql,
+            )
+        if self.date_field_id.ttype == "datetime":
+            start, end = self._utc_bounds(date_from, date_to, tz_name)
+            in_period = SQL("first.day >= %s AND first.day < %s", start, end)
+        else:
+            in_period = SQL("first.day >= %s AND first.day <= %s", date_from, date_to)
+        id_sql = SQL.identifier(query.table, "id")
+        sql = SQL(
+            "SELECT first.company_id, first.user_id, first.team_id, COUNT(*) FROM ("
+            " SELECT DISTINCT ON (%(company)s, %(key)s) %(company)s AS company_id,"
+            " %(user)s AS user_id, %(team)s AS team_id, %(day)s AS day"
+            " FROM %(from)s WHERE %(where)s AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL"
+            " ORDER BY %(company)s, %(key)s, %(day)s, %(id)s"
+            ") AS first WHERE %(in_period)s GROUP BY 1, 2, 3",
+            company=company_sql,
+            key=key_sql,
+            user=user_sql,
+            team=team_sql,
+            day=date_sql,
+            id=id_sql,
+            **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+            in_period=in_period,
+        )
+        return {
+            (company, user, team): float(value)
+            for company, user, team, value in self.env.execute_query(sql)
+        }
+
+    def _compute_pipeline(self, date_from, date_to, today, company_ids):
+        """Open opportunities expected to close in what is left of the period,
+        weighted by probability: ``{(company_id, user_id, team_id): value}``."""
+        self.ensure_one()
+        Lead = self.env["crm.lead"].sudo()
+        domain = Domain.AND(
+            [
+                Domain("type", "=", "opportunity"),
+                Domain("active", "=", True),
+                Domain("won_status", "=", "pending"),
+                Domain("company_id", "in", list(company_ids)),
+                Domain("date_deadline", ">=", max(today, date_from)),
+                Domain("date_deadline", "<=", date_to),
+            ]
+        )
+        weighted = (
+            "expected_revenue"
+            if self.computation == "sum" and self.sum_field_id.name == "expected_revenue"
+            else None
+        )
+        aggregates = ["probability:sum"]
+        if weighted:
+            aggregates = ["prorated_revenue:sum"]
+        groups = Lead._read_group(domain, ["company_id", "user_id", "team_id"], aggregates)
+        result = defaultdict(float)
+        for company, user, team, total in groups:
+            value = total if weighted else total / 100.0
+            result[(company.id, user.id or None, team.id or None)] += value
+        return dict(result)
+
+    def _source_domain(self, target):
+        """Domain of the records that make up ``target``'s achievement."""
+        self.ensure_one()
+        tz_name = target._get_tz()
+        Model = self._source_model()
+        domain = Domain(self._parse_domain()) & self._period_domain(
+            target.date_from, target.date_to, tz_name
+        )
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            domain &= Domain("company_id", "=", target.company_id.id)
+        if target.user_id:
+            domain &= Domain(self.user_field_id.name, "=", target.user_id.id)
+        elif target.team_id:
+            if self.team_field_id:
+                domain &= Domain(self.team_field_id.name, "=", target.team_id.id)
+            else:
+                domain &= Domain(self.user_field_id.name, "in", target.team_id.member_ids.ids)
+        if self.computation == "first":
+            ids = self._first_record_ids(Model, domain, target)
+            return Domain("id", "in", ids)
+        return domain
+
+    def _first_record_ids(self, Model, domain, target):
+        """Ids of the records that are the first of their key (used for the
+        drill-down of 'first records' metrics; one query)."""
+        base = Domain(self._parse_domain())
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            base &= Domain("company_id", "=", target.company_id.id)
+        query = Model._search(base)
+        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
+        if self.key_field_id.relation == "res.partner":
+            key_sql = SQL(
+                "(SELECT COALESCE(p.commercial_partner_id, p.id) FROM res_partner p "
+                "WHERE p.id = %s)",
+                key_sql,
+            )
+        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        id_sql = SQL.identifier(query.table, "id")
+        sql = SQL(
+            "SELECT DISTINCT ON (%(key)s) %(id)s FROM %(from)s WHERE %(where)s "
+            "AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL ORDER BY %(key)s, %(day)s, %(id)s",
+            key=key_sql,
+            id=id_sql,
+            day=date_sql,
+            **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+        )
+        first_ids = [row[0] for row in self.env.execute_query(sql)]
+        return Model.search(Domain("id", "in", first_ids) & domain).ids

@@ -1,0 +1,677 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL, float_round
+
+from ..engine import pacing, periods
+
+_logger = logging.getLogger(__name__)
+
+# Fields only the recompute writes (never a user, whatever the group).
+COMPUTED_FIELDS = {
+    "achieved_value",
+    "forecast_value",
+    "previous_value",
+    "expected_value",
+    "attainment",
+    "status",
+    "rank",
+    "last_computed",
+}
+# Fields that define a target: locked once it is active.
+LOCKED_FIELDS = {
+    "target_value",
+    "metric_id",
+    "date_from",
+    "date_to",
+    "user_id",
+    "team_id",
+    "company_id",
+    "parent_id",
+}
+STATUS_SELECTION = [
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("off_track", "Off Track"),
+    ("achieved", "Achieved"),
+    ("missed", "Missed"),
+]
+
+
+class SalesPerformanceTarget(models.Model):
+    _name = "sales.performance.target"
+    _description = "Sales Target"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, metric_id, id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name", "user_id", "team_id", "metric_id"]
+
+    name = fields.Char(compute="_compute_name", store=True)
+    description = fields.Text(
+        string="Specific Goal",
+        help="What exactly is to be achieved, and how (the S of SMART).",
+    )
+    assignee_type = fields.Selection(
+        [("user", "Salesperson"), ("team", "Sales Team"), ("company", "Company")],
+        compute="_compute_assignee_type",
+        store=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, tracking=True, check_company=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    metric_id = fields.Many2one(
+        "sales.performance.metric",
+        string="Metric",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        help="How the target is measured (the M of SMART).",
+    )
+    value_type = fields.Selection(related="metric_id.value_type")
+    date_from = fields.Date(string="Start", required=True, index=True, tracking=True)
+    date_to = fields.Date(string="End", required=True, index=True, tracking=True)
+    target_value = fields.Float(string="Target", tracking=True, digits=(16, 2))
+    achieved_value = fields.Float(string="Achieved", readonly=True, copy=False, digits=(16, 2))
+    attainment = fields.Float(
+        string="Attainment (%)",
+        compute="_compute_kpis",
+        store=True,
+        readonly=True,
+        aggregator="avg",
+    )
+    expected_value = fields.Float(
+        string="Expected by Today",
+        compute="_compute_kpis",
+        store=True,
+        readonly=True,
+        digits=(16, 2),
+        help="The share of the target due by today, by working days of the period.",
+    )
+    forecast_value = fields.Float(
+        string="Forecast",
+        readonly=True,
+        copy=False,
+        digits=(16, 2),
+        help="Expected achievement at period end: the run rate, or for pipeline "
+        "metrics the achievement plus open opportunities weighted by probability.",
+    )
+    status = fields.Selection(
+        STATUS_SELECTION, compute="_compute_kpis", store=True, readonly=True, index=True
+    )
+    previous_value = fields.Float(
+        string="Previous Period Actual",
+        readonly=True,
+        copy=False,
+        digits=(16, 2),
+        help="What the assignee achieved in the comparable period before this one.",
+    )
+    growth_required = fields.Float(
+        string="Growth Asked (%)", compute="_compute_achievability", aggregator=False
+    )
+    achievability_warning = fields.Char(compute="_compute_achievability")
+    rank = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator=False,
+        help="Rank among the salespeople with a target on the same metric and "
+        "period, by attainment.",
+    )
+    last_computed = fields.Datetime(readonly=True, copy=False)
+    parent_id = fields.Many2one(
+        "sales.performance.target",
+        string="Parent Target",
+        index=True,
+        ondelete="set null",
+        check_company=True,
+        help="The team or company target this one contributes to (the R of SMART).",
+    )
+    child_ids = fields.One2many("sales.performance.target", "parent_id", string="Sub-targets")
+    children_total = fields.Float(
+        string="Sub-targets Total", compute="_compute_rollup", store=True, digits=(16, 2)
+    )
+    rollup_gap = fields.Float(
+        string="Roll-up Gap",
+        compute="_compute_rollup",
+        store=True,
+        digits=(16, 2),
+        help="Target minus the total of its sub-targets.",
+    )
+    rollup_mismatch = fields.Boolean(compute="_compute_rollup", store=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+
+    _date_range = models.Constraint(
+        "CHECK (date_from <= date_to)", "The period must end after it starts."
+    )
+    _target_positive = models.Constraint(
+        "CHECK (target_value >= 0)", "A target cannot be negative."
+    )
+    _metric_period_idx = models.Index("(metric_id, date_from, date_to)")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("user_id", "team_id")
+    def _compute_assignee_type(self):
+        for target in self:
+            target.assignee_type = (
+                "user" if target.user_id else "team" if target.team_id else "company"
+            )
+
+    @api.depends("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    def _compute_name(self):
+        for target in self:
+            who = target.user_id.name or target.team_id.name or target.company_id.name or ""
+            period = ""
+            if target.date_from and target.date_to:
+                period = "%s → %s" % (target.date_from, target.date_to)
+            target.name = " · ".join(p for p in (who, target.metric_id.name, period) if p)
+
+    @api.depends(
+        "target_value", "achieved_value", "forecast_value", "date_from", "date_to", "state"
+    )
+    def _compute_kpis(self):
+        today = fields.Date.context_today(self)
+        ratios = {}
+        for target in self:
+            if not (target.date_from and target.date_to):
+                target.attainment = target.expected_value = 0.0
+                target.status = False
+                continue
+            company = target.company_id
+            if company not in ratios:
+                ratios[company] = (company._sales_performance_weekdays(), company)
+            weekdays = ratios[company][0]
+            kpis = target._kpis(today, weekdays)
+            target.attainment = kpis["attainment"]
+            target.expected_value = kpis["expected_value"]
+            target.status = kpis["status"]
+
+    def _kpis(self, today, weekdays, achieved=None, forecast=None):
+        """Attainment, expected value and status from the engine."""
+        achieved = self.achieved_value if achieved is None else achieved
+        forecast = self.forecast_value if forecast is None else forecast
+        if self.state == "closed":
+            today = max(today, self.date_to + timedelta(days=1))
+        return {
+            "attainment": pacing.attainment(achieved, self.target_value),
+            "expected_value": pacing.expected_value(
+                self.target_value, self.date_from, self.date_to, today, weekdays
+            ),
+            "status": pacing.status(
+                achieved,
+                self.target_value,
+                forecast,
+                self.date_from,
+                self.date_to,
+                today,
+                self.company_id.sales_performance_at_risk_ratio / 100.0,
+            ),
+        }
+
+    @api.depends("target_value", "previous_value", "company_id")
+    def _compute_achievability(self):
+        for target in self:
+            growth = pacing.growth_required(target.target_value, target.previous_value)
+            target.growth_required = (growth or 0.0) * 100.0
+            limit = target.company_id.sales_performance_max_growth
+            if growth is not None and growth * 100.0 > limit:
+                target.achievability_warning = self.env._(
+                    "This target asks for %(growth)s%% more than the previous period "
+                    "(%(previous)s), above the %(limit)s%% considered achievable.",
+                    growth=round(growth * 100.0, 1),
+                    previous=round(target.previous_value, 2),
+                    limit=round(limit, 1),
+                )
+            else:
+                target.achievability_warning = False
+
+    @api.depends("target_value", "child_ids.target_value", "child_ids.parent_id")
+    def _compute_rollup(self):
+        for target in self:
+            total = sum(target.child_ids.mapped("target_value"))
+            target.children_total = total
+            target.rollup_gap = target.target_value - total if target.child_ids else 0.0
+            target.rollup_mismatch = bool(target.child_ids) and not target.currency_id.is_zero(
+                target.rollup_gap
+            )
+
+    @api.depends_context("uid")
+    def _compute_is_manager(self):
+        is_admin = self.env.user.has_group("sales_performance.group_sales_performance_manager")
+        for target in self:
+            target.is_manager = is_admin or target._is_led_by(self.env.user)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("user_id", "team_id", "company_id", "parent_id")
+    def _check_assignee(self):
+        for target in self:
+            company = target.company_id
+            if target.user_id and company not in target.user_id.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s.",
+                        user=target.user_id.name,
+                        company=company.name,
+                    )
+                )
+            if (
+                target.user_id
+                and target.team_id
+                and target.user_id not in target.team_id.member_ids
+                and target.user_id != target.team_id.user_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of the sales team %(team)s.",
+                        user=target.user_id.name,
+                        team=target.team_id.name,
+                    )
+                )
+            if target.parent_id:
+                if target.parent_id == target:
+                    raise ValidationError(self.env._("A target cannot be its own parent."))
+                if target.parent_id.metric_id != target.metric_id:
+                    raise ValidationError(
+                        self.env._("A sub-target must measure the same metric as its parent.")
+                    )
+        if self._has_cycle("parent_id"):
+            raise ValidationError(self.env._("Targets cannot be their own ancestors."))
+
+    @api.constrains("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    def _check_overlap(self):
+        """One target per assignee x metric x period: a single query for the
+        whole recordset, however many targets are checked."""
+        self.flush_model(["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, o.id
+                  FROM sales_performance_target t
+                  JOIN sales_performance_target o
+                    ON o.id != t.id
+                   AND o.metric_id = t.metric_id
+                   AND o.company_id = t.company_id
+                   AND o.date_from <= t.date_to AND t.date_from <= o.date_to
+                   AND ((t.user_id IS NOT NULL AND o.user_id = t.user_id)
+                        OR (t.user_id IS NULL AND o.user_id IS NULL
+                            AND o.team_id IS NOT DISTINCT FROM t.team_id))
+                 WHERE t.id IN %s
+                 LIMIT 1
+                """,
+                tuple(self.ids) or (0,),
+            )
+        )
+        if rows:
+            target, other = self.browse(rows[0])
+            raise ValidationError(
+                self.env._(
+                    "%(name)s overlaps %(other)s: an assignee has one target per "
+                    "metric and period.",
+                    name=target.sudo().name,
+                    other=other.sudo().name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_protected_fields({key for vals in vals_list for key in vals})
+        targets = super().create(vals_list)
+        targets._recompute_batch(with_previous=True)
+        return targets
+
+    def write(self, vals):
+        self._check_protected_fields(set(vals))
+        if set(vals) & LOCKED_FIELDS:
+            locked = self.filtered(lambda t: t.state != "draft")
+            if locked:
+                reason = self.env.context.get("sales_performance_change_reason")
+                if any(t.state == "closed" for t in locked):
+                    raise UserError(self.env._("A closed target cannot be changed."))
+                if not reason or set(vals) - {"target_value"}:
+                    raise UserError(
+                        self.env._(
+                            "An active target is locked: a manager revises its value with "
+                            "a reason (Revise Target), and its metric, assignee and "
+                            "period do not change."
+                        )
+                    )
+                locked._check_manager()
+        res = super().write(vals)
+        if {"metric_id", "date_from", "date_to", "user_id", "team_id", "company_id"} & set(vals):
+            self._recompute_batch(with_previous=True)
+        return res
+
+    def _check_protected_fields(self, fnames):
+        """Computed figures are written by the recompute only, and a salesperson
+        never sets their own target: their leader or a manager does."""
+        if self.env.su:
+            return
+        if fnames & COMPUTED_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "Achievement figures are computed from the source documents and "
+                    "cannot be written."
+                )
+            )
+
+    def _check_manager(self):
+        """Raise unless the current user manages every target of ``self``."""
+        if self.env.su or self.env.user.has_group(
+            "sales_performance.group_sales_performance_manager"
+        ):
+            return
+        for target in self:
+            if not target._is_led_by(self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "Only a sales manager or the leader of the team can do this on %(name)s.",
+                        name=target.name,
+                    )
+                )
+
+    def _is_led_by(self, user):
+        """True when this is a salesperson's target, not ``user``'s own, and
+        ``user`` leads the target's team or a team of the salesperson."""
+        self.ensure_one()
+        if not self.user_id or self.user_id == user:
+            return False
+        teams = self.sudo().team_id | self.sudo().user_id.crm_team_ids
+        return user in teams.user_id
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        self._check_manager()
+        for target in self:
+            if target.state != "draft":
+                raise UserError(
+                    self.env._("Only draft targets can be activated: %(name)s", name=target.name)
+                )
+        self.write({"state": "active"})
+        self._recompute_batch()
+        return True
+
+    def action_close(self):
+        self._check_manager()
+        if any(t.state != "active" for t in self):
+            raise UserError(self.env._("Only active targets can be closed."))
+        self._recompute_batch()
+        self.write({"state": "closed"})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_manager()
+        if any(t.state == "draft" for t in self):
+            raise UserError(self.env._("These targets are already drafts."))
+        if not self.env.user.has_group("sales_performance.group_sales_performance_manager"):
+            raise AccessError(self.env._("Only a sales performance administrator can reopen."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_recompute(self):
+        """Recompute the achievement of the targets of this recordset (closed
+        targets keep their final figures)."""
+        self.check_access("read")
+        self.sudo()._recompute_batch(with_previous=True)
+        return True
+
+    def action_open_revise(self):
+        self.ensure_one()
+        self._check_manager()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_target_revise_action"
+        )
+        action["context"] = {"default_target_id": self.id, "default_new_value": self.target_value}
+        return action
+
+    def action_open_allocate(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_target_allocate_action"
+        )
+        action["context"] = {"default_parent_id": self.id}
+        return action
+
+    def action_view_sources(self):
+        """The source documents that make up the achievement."""
+        self.ensure_one()
+        metric = self.metric_id.sudo()
+        domain = metric._source_domain(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=self.name),
+            "res_model": metric.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": list(domain),
+            "context": {"active_test": False, "create": False},
+        }
+
+    def action_view_children(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_target_action"
+        )
+        action["domain"] = [("parent_id", "=", self.id)]
+        action["context"] = {"default_parent_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Batched achievement computation
+    # ------------------------------------------------------------------
+    def _get_tz(self):
+        """Time zone in which the period's days are counted: the
+        salesperson's, else the team leader's, else the company's calendar's."""
+        self.ensure_one()
+        return (
+            self.user_id.tz
+            or self.team_id.user_id.tz
+            or self.company_id.resource_calendar_id.tz
+            or "UTC"
+        )
+
+    @api.model
+    def _cron_recompute(self):
+        targets = self.search([("state", "=", "active")])
+        _logger.info("Recomputing %s active sales targets", len(targets))
+        targets._recompute_batch(with_previous=False)
+
+    def _recompute_batch(self, with_previous=False):
+        """Recompute achieved, forecast, status (and optionally the previous
+        period's actual) of all targets in ``self``.
+
+        Targets are grouped by metric, period and time zone; each group costs one
+        query for the achievement (plus one for the pipeline when the metric
+        forecasts with it, and one for the previous period when asked), whatever
+        the number of targets. Results are written with one UPDATE.
+        """
+        targets = self.sudo().filtered(lambda t: t.state != "closed")
+        if not targets:
+            return
+        today = fields.Date.context_today(self)
+        company_ids = set(targets.company_id.ids)
+        members_by_team = {}
+        values = {}
+
+        groups = defaultdict(list)
+        for target in targets:
+            groups[(target.metric_id, target.date_from, target.date_to, target._get_tz())].append(
+                target
+            )
+        previous_groups = defaultdict(list)
+        if with_previous:
+            for (metric, date_from, date_to, tz_name), members in groups.items():
+                prev_from, prev_to = periods.previous_period(date_from, date_to)
+                previous_groups[(metric, prev_from, prev_to, tz_name)].extend(members)
+
+        def team_members(team):
+            if team not in members_by_team:
+                members_by_team[team] = team.member_ids.ids
+            return members_by_team[team]
+
+        def value_for(target, index):
+            return target._value_from_index(index, team_members)
+
+        for (metric, date_from, date_to, tz_name), members in groups.items():
+            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            pipeline = None
+            if metric.pipeline_forecast and today <= date_to:
+                pipeline = _index(
+                    metric._compute_pipeline(date_from, date_to, today, company_ids)
+                )
+            for target in members:
+                achieved = value_for(target, rows)
+                weekdays = target.company_id._sales_performance_weekdays()
+                forecast = pacing.forecast_value(
+                    achieved,
+                    date_from,
+                    date_to,
+                    today,
+                    weekdays,
+                    value_for(target, pipeline) if pipeline is not None else None,
+                )
+                values[target.id] = {"achieved": achieved, "forecast": forecast}
+        for (metric, date_from, date_to, tz_name), members in previous_groups.items():
+            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            for target in members:
+                values[target.id]["previous"] = value_for(target, rows)
+        self._write_computed(targets, values, today)
+
+    def _value_from_index(self, index, team_members):
+        """This target's share of indexed rows (see ``_index``)."""
+        by_user, by_team, by_company = index
+        company_id = self.company_id.id
+        if self.user_id:
+            return by_user.get((company_id, self.user_id.id), 0.0)
+        if self.team_id:
+            if self.metric_id.team_field_id:
+                return by_team.get((company_id, self.team_id.id), 0.0)
+            return sum(by_user.get((company_id, uid), 0.0) for uid in team_members(self.team_id))
+        return by_company.get(company_id, 0.0)
+
+    def _write_computed(self, targets, values, today):
+        """One UPDATE for all targets, then ranks by a window query."""
+        now = fields.Datetime.now()
+        rows = []
+        for target in targets:
+            val = values[target.id]
+            achieved = float_round(val["achieved"], precision_digits=2)
+            forecast = float_round(val["forecast"], precision_digits=2)
+            kpis = target._kpis(
+                today, target.company_id._sales_performance_weekdays(), achieved, forecast
+            )
+            rows.append(
+                SQL(
+                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s)",
+                    target.id,
+                    achieved,
+                    forecast,
+                    float_round(val.get("previous", target.previous_value), precision_digits=2),
+                    kpis["attainment"],
+                    kpis["expected_value"],
+                    kpis["status"],
+                )
+            )
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE sales_performance_target t
+                   SET achieved_value = v.achieved, forecast_value = v.forecast,
+                       previous_value = v.previous, attainment = v.attainment,
+                       expected_value = v.expected, status = v.status,
+                       last_computed = %s
+                  FROM (VALUES %s) AS v(id, achieved, forecast, previous, attainment,
+                                        expected, status)
+                 WHERE t.id = v.id
+                """,
+                now,
+                SQL(", ").join(rows),
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE sales_performance_target t
+                   SET rank = r.rank
+                  FROM (SELECT id, RANK() OVER (
+                               PARTITION BY company_id, metric_id, date_from, date_to
+                               ORDER BY attainment DESC, achieved_value DESC) AS rank
+                          FROM sales_performance_target p
+                         WHERE p.user_id IS NOT NULL
+                           AND (p.metric_id, p.date_from, p.date_to) IN (
+                               SELECT metric_id, date_from, date_to
+                                 FROM sales_performance_target WHERE id IN %s)) r
+                 WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
+                """,
+                tuple(targets.ids),
+            )
+        )
+        targets.invalidate_model(list(COMPUTED_FIELDS))
+        self.env["sales.performance.target"].invalidate_model(["rank"])
+
+    # ------------------------------------------------------------------
+    # Helpers for wizards and other capabilities
+    # ------------------------------------------------------------------
+    @api.model
+    def _actual_for(self, metric, date_from, date_to, company, users=(), teams=()):
+        """Achievement of ``users`` / ``teams`` on ``metric`` in a period:
+        ``{record: value}`` from one query (used by allocation and evaluations)."""
+        by_user, by_team, _by_company = _index(
+            metric._compute_values(
+                date_from, date_to, company.resource_calendar_id.tz or "UTC", {company.id}
+            )
+        )
+        result = {user: by_user.get((company.id, user.id), 0.0) for user in users}
+        for team in teams:
+            if metric.team_field_id:
+                result[team] = by_team.get((company.id, team.id), 0.0)
+            else:
+                result[team] = sum(
+                    by_user.get((company.id, uid), 0.0) for uid in team.member_ids.ids
+                )
+        return result
+
+
+def _index(rows):
+    """Index ``{(company, user, team): value}`` rows by user, team and company."""
+    by_user, by_team, by_company = defaultdict(float), defaultdict(float), defaultdict(float)
+    for (company, user, team), value in (rows or {}).items():
+        by_user[(company, user)] += value
+        by_team[(company, team)] += value
+        by_company[company] += value
+    return by_user, by_team, by_company
