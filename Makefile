@@ -1,0 +1,44 @@
+# Developer commands for the sales_performance Odoo 19 addon.
+#   make run                   Odoo with demo data on http://127.0.0.1:8069 (admin / admin)
+#   make test                  the whole suite (tools/run_tests.sh)
+#   make lint                  static checks only (no Odoo, no database)
+#   make bench SIZE=small      benchmark (tools/bench.py), SIZE=small|medium|large
+#   make drop-db               drop the `make run` database and its filestore
+#   make clean                 remove the temporary addons dir and caches (keeps the DB)
+# Variables: ODOO_PYTHON (python that imports odoo, default python3), DB.
+
+ODOO_PYTHON ?= python3
+DB ?= sales_performance_demo
+SIZE ?= small
+
+export ODOO_PYTHON
+
+.PHONY: help run test lint bench drop-db clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+run:
+	DB='$(DB)' bash tools/run_odoo.sh
+
+test:
+	bash tools/run_tests.sh
+
+lint:
+	bash tools/run_tests.sh --only static
+
+bench:
+	@if [ -f tools/bench.py ]; then \
+		$(ODOO_PYTHON) tools/bench.py --size '$(SIZE)'; \
+	else \
+		echo "The benchmark is not available yet (tools/bench.py does not exist)."; \
+		exit 1; \
+	fi
+
+drop-db:
+	dropdb --if-exists '$(DB)'
+	rm -rf '.odoo/data/filestore/$(DB)'
+
+clean:
+	rm -rf .odoo/addons .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
