@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 from ..engine import pacing, periods
 
@@ -242,7 +242,11 @@ class SalesPerformanceTarget(models.Model):
             growth = pacing.growth_required(target.target_value, target.previous_value)
             target.growth_required = (growth or 0.0) * 100.0
             limit = target.company_id.sales_performance_max_growth
-            if growth is not None and growth * 100.0 > limit:
+            # at 2 decimals: 1300 over 1000 is 30 %, not 30.000000000000004 %
+            too_much = growth is not None and (
+                float_compare(growth * 100.0, limit, precision_digits=2) > 0
+            )
+            if too_much:
                 target.achievability_warning = self.env._(
                     "This target asks for %(growth)s%% more than the previous period "
                     "(%(previous)s), above the %(limit)s%% considered achievable.",
@@ -354,6 +358,14 @@ class SalesPerformanceTarget(models.Model):
 
     def write(self, vals):
         self._check_protected_fields(set(vals))
+        if "state" in vals and not self.env.su:
+            # a raw write of the state obeys the same rights as the buttons
+            self._check_manager()
+            reopening = vals["state"] == "draft" and any(t.state != "draft" for t in self)
+            if reopening and not self.env.user.has_group(
+                "sales_performance.group_sales_performance_manager"
+            ):
+                raise AccessError(self.env._("Only a sales performance administrator can reopen."))
         if set(vals) & LOCKED_FIELDS:
             locked = self.filtered(lambda t: t.state != "draft")
             if locked:
@@ -519,7 +531,15 @@ class SalesPerformanceTarget(models.Model):
         forecasts with it, and one for the previous period when asked), whatever
         the number of targets. Results are written with one UPDATE.
         """
-        targets = self.sudo().filtered(lambda t: t.state != "closed")
+        targets = self.sudo()
+        # read what the loops below use with one query per model, however many
+        # targets (the prefetch would read them 1000 at a time)
+        targets.fetch(
+            ["state", "metric_id", "date_from", "date_to", "user_id", "team_id"]
+            + ["company_id", "target_value", "previous_value"]
+        )
+        (targets.user_id | targets.team_id.user_id).fetch(["tz"])
+        targets = targets.filtered(lambda t: t.state != "closed")
         if not targets:
             return
         today = fields.Date.context_today(self)
@@ -546,8 +566,13 @@ class SalesPerformanceTarget(models.Model):
         def value_for(target, index):
             return target._value_from_index(index, team_members)
 
+        indexes = targets._compute_indexes(list(groups) + list(previous_groups), company_ids)
+        weekdays_of = {}
+        for company in targets.company_id:
+            weekdays_of[company.id] = company._sales_performance_weekdays()
+
         for (metric, date_from, date_to, tz_name), members in groups.items():
-            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            rows = indexes[(metric, date_from, date_to, tz_name)]
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
                 pipeline = _index(
@@ -555,7 +580,7 @@ class SalesPerformanceTarget(models.Model):
                 )
             for target in members:
                 achieved = value_for(target, rows)
-                weekdays = target.company_id._sales_performance_weekdays()
+                weekdays = weekdays_of[target.company_id.id]
                 forecast = pacing.forecast_value(
                     achieved,
                     date_from,
@@ -566,10 +591,48 @@ class SalesPerformanceTarget(models.Model):
                 )
                 values[target.id] = {"achieved": achieved, "forecast": forecast}
         for (metric, date_from, date_to, tz_name), members in previous_groups.items():
-            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            rows = indexes[(metric, date_from, date_to, tz_name)]
             for target in members:
                 values[target.id]["previous"] = value_for(target, rows)
         self._write_computed(targets, values, today)
+
+    @api.model
+    def _compute_indexes(self, group_keys, company_ids):
+        """Indexed achievement (see ``_index``) of each ``(metric, date_from,
+        date_to, tz)`` of ``group_keys``: one query per metric and time zone
+        for all its periods."""
+        periods_of = defaultdict(set)
+        for metric, date_from, date_to, tz_name in group_keys:
+            periods_of[(metric, tz_name)].add((date_from, date_to))
+        # the metric definitions in one go, whatever the targets prefetch
+        Metric = self.env["sales.performance.metric"].sudo()
+        metrics = Metric.union(*(m.sudo() for m, _tz in periods_of))
+        metrics.fetch()
+        fields_used = (
+            metrics.date_field_id
+            | metrics.user_field_id
+            | metrics.team_field_id
+            | metrics.sum_field_id
+            | metrics.key_field_id
+        )
+        fields_used.fetch(["name", "model", "ttype", "relation"])
+        indexes = {}
+        # PostgreSQL's JIT would compile each of these one-off aggregates (the
+        # currency conversion subqueries inflate their estimated cost) for
+        # longer than they take to run: off while they run, then restored
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = cr.fetchone()[0]
+        try:
+            for (metric, tz_name), metric_periods in periods_of.items():
+                by_period = metric._compute_values_multi(
+                    sorted(metric_periods), tz_name, company_ids
+                )
+                for (date_from, date_to), rows in by_period.items():
+                    indexes[(metric, date_from, date_to, tz_name)] = _index(rows)
+        finally:
+            cr.execute("SELECT set_config('jit', %s, true)", [jit])
+        return indexes
 
     def _value_from_index(self, index, team_members):
         """This target's share of indexed rows (see ``_index``)."""
@@ -587,13 +650,14 @@ class SalesPerformanceTarget(models.Model):
         """One UPDATE for all targets, then ranks by a window query."""
         now = fields.Datetime.now()
         rows = []
+        weekdays_of = {}
+        for company in targets.company_id:
+            weekdays_of[company.id] = company._sales_performance_weekdays()
         for target in targets:
             val = values[target.id]
             achieved = float_round(val["achieved"], precision_digits=2)
             forecast = float_round(val["forecast"], precision_digits=2)
-            kpis = target._kpis(
-                today, target.company_id._sales_performance_weekdays(), achieved, forecast
-            )
+            kpis = target._kpis(today, weekdays_of[target.company_id.id], achieved, forecast)
             rows.append(
                 SQL(
                     "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s)",
