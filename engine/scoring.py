@@ -30,8 +30,10 @@ def kpi_score(attainment, cap=DEFAULT_CAP):
 
 def is_valid_rating(rating):
     """Whether ``rating`` is a whole number from 1 to 5."""
-    return isinstance(rating, int) and not isinstance(rating, bool) and (
-        RATING_MIN <= rating <= RATING_MAX
+    return (
+        isinstance(rating, int)
+        and not isinstance(rating, bool)
+        and (RATING_MIN <= rating <= RATING_MAX)
     )
 
 
@@ -55,7 +57,9 @@ def weights_complete(weights, precision=PRECISION):
 
 def final_score(lines):
     """Weighted final score of ``(weight, score)`` pairs: sum(w x s) / 100."""
-    return sum((weight or 0.0) * (score or 0.0) for weight, score in lines) / WEIGHT_TOTAL
+    return (
+        sum((weight or 0.0) * (score or 0.0) for weight, score in lines) / WEIGHT_TOTAL
+    )
 
 
 def rating_band(score, bands):

@@ -5,7 +5,9 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     sales_performance_evaluation_ids = fields.One2many(
-        "sales.performance.evaluation", "employee_id", string="Evaluations",
+        "sales.performance.evaluation",
+        "employee_id",
+        string="Evaluations",
         groups="hr.group_hr_user",
     )
     sales_performance_evaluation_count = fields.Integer(

@@ -11,7 +11,12 @@ EMPLOYEE_FIELDS = {
     "done": {"employee_comment"},
 }
 # Fields only the manager (or HR) sees before the manager has submitted.
-MANAGER_PRIVATE_FIELDS = ("final_score", "rating_id", "manager_comment", "development_notes")
+MANAGER_PRIVATE_FIELDS = (
+    "final_score",
+    "rating_id",
+    "manager_comment",
+    "development_notes",
+)
 HIDDEN_STATES = ("draft", "self_assessment", "manager_review")
 # Technical fields that the chatter and the activities may write.
 FREE_FIELD_PREFIXES = ("message_", "activity_", "website_message")
@@ -30,28 +35,49 @@ class SalesPerformanceEvaluation(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     employee_id = fields.Many2one(
-        "hr.employee", string="Employee", required=True, index=True, tracking=True,
+        "hr.employee",
+        string="Employee",
+        required=True,
+        index=True,
+        tracking=True,
         check_company=True,
     )
     employee_user_id = fields.Many2one(
-        "res.users", string="Employee User", related="employee_id.user_id", store=True,
+        "res.users",
+        string="Employee User",
+        related="employee_id.user_id",
+        store=True,
         index=True,
     )
     evaluator_id = fields.Many2one(
-        "res.users", string="Evaluator", compute="_compute_evaluator_id", store=True,
-        readonly=False, index=True, tracking=True,
-        help="Who reviews the evaluation; by default the user of the employee's manager.",
+        "res.users",
+        string="Evaluator",
+        compute="_compute_evaluator_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help=(
+            "Who reviews the evaluation; by default the user of the employee's manager."
+        ),
     )
     manager_id = fields.Many2one(
-        "hr.employee", string="Manager", readonly=True, index=True,
+        "hr.employee",
+        string="Manager",
+        readonly=True,
+        index=True,
         help="The employee's manager when the evaluation was created.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True, index=True)
+    department_id = fields.Many2one(
+        "hr.department", string="Department", readonly=True, index=True
+    )
     job_id = fields.Many2one("hr.job", string="Job Position", readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", readonly=True, index=True
+    )
     template_id = fields.Many2one(
         "sales.performance.evaluation.template", string="Template", check_company=True
     )
@@ -67,34 +93,54 @@ class SalesPerformanceEvaluation(models.Model):
             ("done", "Done"),
             ("cancel", "Cancelled"),
         ],
-        default="draft", required=True, readonly=True, copy=False, tracking=True, index=True,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     line_ids = fields.One2many(
         "sales.performance.evaluation.line", "evaluation_id", string="Lines", copy=True
     )
     kpi_line_ids = fields.One2many(
-        "sales.performance.evaluation.line", "evaluation_id", string="KPIs",
+        "sales.performance.evaluation.line",
+        "evaluation_id",
+        string="KPIs",
         domain=[("kind", "=", "kpi")],
     )
     competency_line_ids = fields.One2many(
-        "sales.performance.evaluation.line", "evaluation_id", string="Competencies",
+        "sales.performance.evaluation.line",
+        "evaluation_id",
+        string="Competencies",
         domain=[("kind", "=", "competency")],
     )
     total_weight = fields.Float(compute="_compute_scores", store=True)
     final_score = fields.Float(
-        compute="_compute_scores", store=True, aggregator="avg", digits=(16, 2), tracking=True
+        compute="_compute_scores",
+        store=True,
+        aggregator="avg",
+        digits=(16, 2),
+        tracking=True,
     )
     rating_id = fields.Many2one(
-        "sales.performance.evaluation.rating", string="Rating", compute="_compute_scores",
-        store=True, index=True,
+        "sales.performance.evaluation.rating",
+        string="Rating",
+        compute="_compute_scores",
+        store=True,
+        index=True,
     )
     self_comment = fields.Text(string="Employee Self-assessment")
     manager_comment = fields.Text(string="Manager Comments")
     development_notes = fields.Text()
     employee_comment = fields.Text(string="Employee Acknowledgement Comment")
     acknowledged = fields.Boolean(readonly=True, copy=False, tracking=True)
-    date_self_assessment = fields.Date(string="Self-assessment Started", readonly=True, copy=False)
-    date_submitted = fields.Date(string="Self-assessment Submitted", readonly=True, copy=False)
+    date_self_assessment = fields.Date(
+        string="Self-assessment Started", readonly=True, copy=False
+    )
+    date_submitted = fields.Date(
+        string="Self-assessment Submitted", readonly=True, copy=False
+    )
     date_done = fields.Date(string="Completed", readonly=True, copy=False)
     date_acknowledged = fields.Date(string="Acknowledged On", readonly=True, copy=False)
     reminder_state = fields.Char(readonly=True, copy=False)
@@ -121,8 +167,12 @@ class SalesPerformanceEvaluation(models.Model):
             evaluation.evaluator_id = evaluation.employee_id.sudo().parent_id.user_id
 
     @api.depends(
-        "line_ids.weight", "line_ids.score", "line_ids.kind", "line_ids.has_target",
-        "line_ids.is_adjusted", "company_id",
+        "line_ids.weight",
+        "line_ids.score",
+        "line_ids.kind",
+        "line_ids.has_target",
+        "line_ids.is_adjusted",
+        "company_id",
     )
     def _compute_scores(self):
         Rating = self.env["sales.performance.evaluation.rating"].sudo()
@@ -132,9 +182,15 @@ class SalesPerformanceEvaluation(models.Model):
             evaluation.final_score = scoring.final_score(
                 [(line.weight, line.score) for line in lines]
             )
-            evaluation.rating_id = Rating._band_for(evaluation.final_score, evaluation.company_id)
+            evaluation.rating_id = Rating._band_for(
+                evaluation.final_score, evaluation.company_id
+            )
             evaluation.missing_target_count = len(
-                lines.filtered(lambda l: l.kind == "kpi" and not l.has_target and not l.is_adjusted)
+                lines.filtered(
+                    lambda ln: ln.kind == "kpi"
+                    and not ln.has_target
+                    and not ln.is_adjusted
+                )
             )
 
     @api.depends_context("uid")
@@ -143,17 +199,22 @@ class SalesPerformanceEvaluation(models.Model):
         for evaluation in self:
             role = evaluation._get_user_role()
             evaluation.user_role = role
-            evaluation.manager_visible = role in ("hr", "manager") or evaluation.state not in (
-                HIDDEN_STATES
-            )
+            evaluation.manager_visible = role in (
+                "hr",
+                "manager",
+            ) or evaluation.state not in (HIDDEN_STATES)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for evaluation in self:
-            if evaluation.date_from and evaluation.date_to and (
-                evaluation.date_to < evaluation.date_from
+            if (
+                evaluation.date_from
+                and evaluation.date_to
+                and (evaluation.date_to < evaluation.date_from)
             ):
-                raise ValidationError(self.env._("The evaluation period must end after it starts."))
+                raise ValidationError(
+                    self.env._("The evaluation period must end after it starts.")
+                )
 
     @api.constrains("employee_id", "date_from", "date_to", "state")
     def _check_overlap(self):
@@ -171,7 +232,8 @@ class SalesPerformanceEvaluation(models.Model):
             if other:
                 raise ValidationError(
                     self.env._(
-                        "%(employee)s already has an evaluation for an overlapping period "
+                        "%(employee)s already has an evaluation for an overlapping "
+                        "period "
                         "(%(date_from)s - %(date_to)s).",
                         employee=evaluation.employee_id.sudo().name,
                         date_from=other.date_from,
@@ -187,7 +249,9 @@ class SalesPerformanceEvaluation(models.Model):
     @api.onchange("template_id")
     def _onchange_template_id(self):
         if self.template_id and self.state == "draft":
-            self.line_ids = [Command.clear()] + self.template_id._prepare_evaluation_lines()
+            self.line_ids = [
+                Command.clear()
+            ] + self.template_id._prepare_evaluation_lines()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -221,7 +285,9 @@ class SalesPerformanceEvaluation(models.Model):
 
     def unlink(self):
         if not self.env.su and any(e.state not in ("draft", "cancel") for e in self):
-            raise UserError(self.env._("Only draft or cancelled evaluations can be deleted."))
+            raise UserError(
+                self.env._("Only draft or cancelled evaluations can be deleted.")
+            )
         return super().unlink()
 
     def _read_format(self, fnames, load="_classic_read"):
@@ -241,7 +307,7 @@ class SalesPerformanceEvaluation(models.Model):
     # ------------------------------------------------------------------
 
     def _is_managed_by(self, user):
-        """Whether ``user`` is the evaluator or manages the employee (directly or not)."""
+        """Whether ``user`` evaluates or manages the employee, even indirectly."""
         self.ensure_one()
         if self.evaluator_id == user:
             return True
@@ -278,9 +344,14 @@ class SalesPerformanceEvaluation(models.Model):
         if self.env.user.has_group("hr.group_hr_user"):
             return
         probe = self.new({"employee_id": vals.get("employee_id")})
-        if probe.employee_user_id == self.env.user or not probe._is_managed_by(self.env.user):
+        if probe.employee_user_id == self.env.user or not probe._is_managed_by(
+            self.env.user
+        ):
             raise AccessError(
-                self.env._("Only HR officers and managers can create evaluations of their employees.")
+                self.env._(
+                    "Only HR officers and managers can create evaluations of their "
+                    "employees."
+                )
             )
 
     def _check_write_fields(self, fnames):
@@ -288,25 +359,35 @@ class SalesPerformanceEvaluation(models.Model):
         if not fnames:
             return
         if "state" in fnames or "acknowledged" in fnames:
-            raise UserError(self.env._("Use the buttons to move an evaluation through its steps."))
+            raise UserError(
+                self.env._("Use the buttons to move an evaluation through its steps.")
+            )
         for evaluation in self:
             role = evaluation._get_user_role()
             if evaluation.state == "done" and role != "employee":
                 raise UserError(
                     self.env._(
-                        "The evaluation %(name)s is done and locked; an HR officer can reopen it.",
+                        "The evaluation %(name)s is done and locked; an HR officer can "
+                        "reopen it.",
                         name=evaluation.name,
                     )
                 )
             if role in ("hr", "manager"):
                 if role == "manager" and {"self_comment", "employee_comment"} & fnames:
-                    raise AccessError(self.env._("Only the employee writes their own comments."))
+                    raise AccessError(
+                        self.env._("Only the employee writes their own comments.")
+                    )
                 continue
-            allowed = EMPLOYEE_FIELDS.get(evaluation.state, set()) if role == "employee" else set()
+            allowed = (
+                EMPLOYEE_FIELDS.get(evaluation.state, set())
+                if role == "employee"
+                else set()
+            )
             if not fnames <= allowed:
                 raise AccessError(
                     self.env._(
-                        "You cannot change %(fields)s on the evaluation %(name)s at this step.",
+                        "You cannot change %(fields)s on the evaluation %(name)s at "
+                        "this step.",
                         fields=", ".join(sorted(fnames - allowed)),
                         name=evaluation.name,
                     )
@@ -320,7 +401,9 @@ class SalesPerformanceEvaluation(models.Model):
         for evaluation in self:
             if not evaluation.line_ids:
                 raise ValidationError(
-                    self.env._("The evaluation %(name)s has no lines.", name=evaluation.name)
+                    self.env._(
+                        "The evaluation %(name)s has no lines.", name=evaluation.name
+                    )
                 )
             if not scoring.weights_complete(evaluation.line_ids.mapped("weight")):
                 raise ValidationError(
@@ -328,20 +411,25 @@ class SalesPerformanceEvaluation(models.Model):
                         "The weights of the evaluation %(name)s add up to %(total)s%%; "
                         "they must add up to 100%%.",
                         name=evaluation.name,
-                        total=round(scoring.total_weight(evaluation.line_ids.mapped("weight")), 2),
+                        total=round(
+                            scoring.total_weight(evaluation.line_ids.mapped("weight")),
+                            2,
+                        ),
                     )
                 )
 
     def _check_targets(self):
         for evaluation in self:
             missing = evaluation.line_ids.filtered(
-                lambda l: l.kind == "kpi" and not l.has_target and not l.is_adjusted
+                lambda ln: ln.kind == "kpi" and not ln.has_target and not ln.is_adjusted
             )
             if missing:
                 raise ValidationError(
                     self.env._(
-                        "No target of %(employee)s in the period for: %(metrics)s. Create the "
-                        "targets and refresh the KPIs, remove these lines, or set their score "
+                        "No target of %(employee)s in the period for: %(metrics)s. "
+                        "Create the "
+                        "targets and refresh the KPIs, remove these lines, or set "
+                        "their score "
                         "with a justification.",
                         employee=evaluation.employee_id.sudo().name,
                         metrics=", ".join(missing.mapped("name")),
@@ -354,24 +442,34 @@ class SalesPerformanceEvaluation(models.Model):
 
     def action_refresh_kpis(self):
         self._check_role(
-            {"hr", "manager"}, self.env._("Only the manager or an HR officer can refresh the KPIs.")
+            {"hr", "manager"},
+            self.env._("Only the manager or an HR officer can refresh the KPIs."),
         )
         if any(e.state in ("done", "cancel") for e in self):
-            raise UserError(self.env._("The KPIs of a done or cancelled evaluation are frozen."))
-        self.sudo().line_ids.filtered(lambda l: l.kind == "kpi")._refresh_kpi()
+            raise UserError(
+                self.env._("The KPIs of a done or cancelled evaluation are frozen.")
+            )
+        self.sudo().line_ids.filtered(lambda ln: ln.kind == "kpi")._refresh_kpi()
         return True
 
     def action_start_self_assessment(self):
         self._check_role(
             {"hr", "manager"},
-            self.env._("Only the employee's manager or an HR officer can start the evaluation."),
+            self.env._(
+                "Only the employee's manager or an HR officer can start the evaluation."
+            ),
         )
         if any(e.state != "draft" for e in self):
-            raise UserError(self.env._("Only draft evaluations can start the self-assessment."))
+            raise UserError(
+                self.env._("Only draft evaluations can start the self-assessment.")
+            )
         self._check_weights_complete()
         self._check_targets()
         self.sudo().write(
-            {"state": "self_assessment", "date_self_assessment": fields.Date.context_today(self)}
+            {
+                "state": "self_assessment",
+                "date_self_assessment": fields.Date.context_today(self),
+            }
         )
         self._schedule_next_activity()
         return True
@@ -379,13 +477,18 @@ class SalesPerformanceEvaluation(models.Model):
     def action_submit_self_assessment(self):
         self._check_role(
             {"hr", "employee"},
-            self.env._("Only the evaluated employee or an HR officer can submit the self-assessment."),
+            self.env._(
+                "Only the evaluated employee or an HR officer can submit the "
+                "self-assessment."
+            ),
         )
         for evaluation in self:
             if evaluation.state != "self_assessment":
-                raise UserError(self.env._("The evaluation is not at the self-assessment step."))
+                raise UserError(
+                    self.env._("The evaluation is not at the self-assessment step.")
+                )
             unrated = evaluation.line_ids.filtered(
-                lambda l: l.kind == "competency" and not l.self_rating
+                lambda ln: ln.kind == "competency" and not ln.self_rating
             )
             if unrated:
                 raise ValidationError(
@@ -395,7 +498,10 @@ class SalesPerformanceEvaluation(models.Model):
                     )
                 )
         self.sudo().write(
-            {"state": "manager_review", "date_submitted": fields.Date.context_today(self)}
+            {
+                "state": "manager_review",
+                "date_submitted": fields.Date.context_today(self),
+            }
         )
         self._schedule_next_activity()
         return True
@@ -403,13 +509,18 @@ class SalesPerformanceEvaluation(models.Model):
     def action_done(self):
         self._check_role(
             {"hr", "manager"},
-            self.env._("Only the employee's manager or an HR officer can complete the evaluation."),
+            self.env._(
+                "Only the employee's manager or an HR officer can complete the "
+                "evaluation."
+            ),
         )
         for evaluation in self:
             if evaluation.state != "manager_review":
-                raise UserError(self.env._("The evaluation is not at the manager review step."))
+                raise UserError(
+                    self.env._("The evaluation is not at the manager review step.")
+                )
             unrated = evaluation.line_ids.filtered(
-                lambda l: l.kind == "competency" and not l.manager_rating
+                lambda ln: ln.kind == "competency" and not ln.manager_rating
             )
             if unrated:
                 raise ValidationError(
@@ -420,17 +531,23 @@ class SalesPerformanceEvaluation(models.Model):
                 )
         self._check_weights_complete()
         self._check_targets()
-        self.sudo().write({"state": "done", "date_done": fields.Date.context_today(self)})
+        self.sudo().write(
+            {"state": "done", "date_done": fields.Date.context_today(self)}
+        )
         self._schedule_next_activity()
         return True
 
     def action_acknowledge(self, comment=None):
         self._check_role(
-            {"employee"}, self.env._("Only the evaluated employee can acknowledge the evaluation.")
+            {"employee"},
+            self.env._("Only the evaluated employee can acknowledge the evaluation."),
         )
         if any(e.state != "done" for e in self):
             raise UserError(self.env._("Only a done evaluation can be acknowledged."))
-        vals = {"acknowledged": True, "date_acknowledged": fields.Date.context_today(self)}
+        vals = {
+            "acknowledged": True,
+            "date_acknowledged": fields.Date.context_today(self),
+        }
         if comment:
             vals["employee_comment"] = comment
         self.sudo().write(vals)
@@ -440,22 +557,31 @@ class SalesPerformanceEvaluation(models.Model):
     def action_cancel(self):
         self._check_role(
             {"hr", "manager"},
-            self.env._("Only the employee's manager or an HR officer can cancel the evaluation."),
+            self.env._(
+                "Only the employee's manager or an HR officer can cancel the "
+                "evaluation."
+            ),
         )
         if any(e.state == "done" for e in self):
-            raise UserError(self.env._("A done evaluation must be reopened before it is cancelled."))
+            raise UserError(
+                self.env._("A done evaluation must be reopened before it is cancelled.")
+            )
         self.sudo().write({"state": "cancel"})
         self.sudo().activity_unlink([ACTIVITY_SELF, ACTIVITY_REVIEW, ACTIVITY_ACK])
         return True
 
     def action_reopen(self, reason=None):
         if not self.env.su and not self.env.user.has_group("hr.group_hr_user"):
-            raise AccessError(self.env._("Only an HR officer can reopen an evaluation."))
+            raise AccessError(
+                self.env._("Only an HR officer can reopen an evaluation.")
+            )
         if not reason or not str(reason).strip():
             raise UserError(self.env._("Give the reason for reopening the evaluation."))
         for evaluation in self:
             if evaluation.state not in ("done", "cancel"):
-                raise UserError(self.env._("Only done or cancelled evaluations can be reopened."))
+                raise UserError(
+                    self.env._("Only done or cancelled evaluations can be reopened.")
+                )
             new_state = "manager_review" if evaluation.state == "done" else "draft"
             evaluation.sudo().write(
                 {"state": new_state, "acknowledged": False, "date_acknowledged": False}
@@ -480,7 +606,9 @@ class SalesPerformanceEvaluation(models.Model):
         }
 
     def action_print(self):
-        return self.env.ref("sales_performance.action_report_evaluation").report_action(self)
+        return self.env.ref("sales_performance.action_report_evaluation").report_action(
+            self
+        )
 
     # ------------------------------------------------------------------
     # Business methods
@@ -526,9 +654,12 @@ class SalesPerformanceEvaluation(models.Model):
             if user:
                 evaluation.message_notify(
                     partner_ids=user.partner_id.ids,
-                    subject=self.env._("Evaluation deadline: %(name)s", name=evaluation.name),
+                    subject=self.env._(
+                        "Evaluation deadline: %(name)s", name=evaluation.name
+                    ),
                     body=self.env._(
-                        "The evaluation %(name)s is due on %(deadline)s and waits for you.",
+                        "The evaluation %(name)s is due on %(deadline)s and waits for "
+                        "you.",
                         name=evaluation.name,
                         deadline=evaluation.deadline,
                     ),

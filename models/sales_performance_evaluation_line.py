@@ -9,12 +9,23 @@ from ..engine import pacing, scoring
 EMPLOYEE_LINE_FIELDS = {"self_assessment": {"self_rating", "self_comment"}}
 # Line fields hidden from the employee until the manager has submitted.
 MANAGER_PRIVATE_LINE_FIELDS = (
-    "manager_rating", "manager_comment", "score", "adjusted_score", "adjustment_reason",
+    "manager_rating",
+    "manager_comment",
+    "score",
+    "adjusted_score",
+    "adjustment_reason",
     "is_adjusted",
 )
 HIDDEN_STATES = ("draft", "self_assessment", "manager_review")
 # Fields that only change while the evaluation is a draft (the structure).
-STRUCTURE_FIELDS = {"kind", "weight", "metric_id", "competency_id", "score_cap", "evaluation_id"}
+STRUCTURE_FIELDS = {
+    "kind",
+    "weight",
+    "metric_id",
+    "competency_id",
+    "score_cap",
+    "evaluation_id",
+}
 
 
 class SalesPerformanceEvaluationLine(models.Model):
@@ -25,22 +36,33 @@ class SalesPerformanceEvaluationLine(models.Model):
     evaluation_id = fields.Many2one(
         "sales.performance.evaluation", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="evaluation_id.company_id", store=True, index=True)
-    employee_id = fields.Many2one(related="evaluation_id.employee_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="evaluation_id.company_id", store=True, index=True
+    )
+    employee_id = fields.Many2one(
+        related="evaluation_id.employee_id", store=True, index=True
+    )
     state = fields.Selection(related="evaluation_id.state")
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
-        [("kpi", "KPI"), ("competency", "Competency")], required=True, default="competency"
+        [("kpi", "KPI"), ("competency", "Competency")],
+        required=True,
+        default="competency",
     )
     name = fields.Char(required=True)
     weight = fields.Float(help="Weight of the line in percent of the final score.")
     metric_id = fields.Many2one("sales.performance.metric", string="Metric")
-    competency_id = fields.Many2one("sales.performance.evaluation.competency", string="Competency")
+    competency_id = fields.Many2one(
+        "sales.performance.evaluation.competency", string="Competency"
+    )
     target_value = fields.Float(string="Target", readonly=True, digits=(16, 2))
     achieved_value = fields.Float(string="Achieved", readonly=True, digits=(16, 2))
-    attainment = fields.Float(readonly=True, digits=(16, 2), help="Achieved / target, in percent.")
+    attainment = fields.Float(
+        readonly=True, digits=(16, 2), help="Achieved / target, in percent."
+    )
     has_target = fields.Boolean(
-        readonly=True, help="Whether the employee has a target for this metric in the period."
+        readonly=True,
+        help="Whether the employee has a target for this metric in the period.",
     )
     score_cap = fields.Float(string="Cap", default=scoring.DEFAULT_CAP)
     is_adjusted = fields.Boolean(string="Adjusted")
@@ -62,7 +84,12 @@ class SalesPerformanceEvaluationLine(models.Model):
         if vals.get("name"):
             return vals["name"]
         if vals.get("metric_id"):
-            return self.env["sales.performance.metric"].browse(vals["metric_id"]).sudo().display_name
+            return (
+                self.env["sales.performance.metric"]
+                .browse(vals["metric_id"])
+                .sudo()
+                .display_name
+            )
         if vals.get("competency_id"):
             return (
                 self.env["sales.performance.evaluation.competency"]
@@ -73,7 +100,12 @@ class SalesPerformanceEvaluationLine(models.Model):
         return False
 
     @api.depends(
-        "kind", "attainment", "score_cap", "is_adjusted", "adjusted_score", "manager_rating"
+        "kind",
+        "attainment",
+        "score_cap",
+        "is_adjusted",
+        "adjusted_score",
+        "manager_rating",
     )
     def _compute_score(self):
         for line in self:
@@ -85,7 +117,9 @@ class SalesPerformanceEvaluationLine(models.Model):
                 )
             else:
                 line.score = scoring.competency_score(
-                    line.manager_rating if scoring.is_valid_rating(line.manager_rating) else 0
+                    line.manager_rating
+                    if scoring.is_valid_rating(line.manager_rating)
+                    else 0
                 )
 
     @api.constrains("self_rating", "manager_rating")
@@ -106,7 +140,10 @@ class SalesPerformanceEvaluationLine(models.Model):
         for line in self:
             if line.weight < 0 or line.weight > 100:
                 raise ValidationError(
-                    self.env._("A weight is a percentage from 0 to 100 (%(name)s).", name=line.name)
+                    self.env._(
+                        "A weight is a percentage from 0 to 100 (%(name)s).",
+                        name=line.name,
+                    )
                 )
 
     @api.constrains("kind", "metric_id", "competency_id")
@@ -125,29 +162,43 @@ class SalesPerformanceEvaluationLine(models.Model):
             if not (line.adjustment_reason or "").strip():
                 raise ValidationError(
                     self.env._(
-                        "Adjusting the score of %(name)s needs a justification.", name=line.name
+                        "Adjusting the score of %(name)s needs a justification.",
+                        name=line.name,
                     )
                 )
             if line.adjusted_score < 0:
-                raise ValidationError(self.env._("An adjusted score cannot be negative."))
+                raise ValidationError(
+                    self.env._("An adjusted score cannot be negative.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
             evaluations = self.env["sales.performance.evaluation"].browse(
-                {vals.get("evaluation_id") for vals in vals_list if vals.get("evaluation_id")}
+                {
+                    vals.get("evaluation_id")
+                    for vals in vals_list
+                    if vals.get("evaluation_id")
+                }
             )
             for evaluation in evaluations:
                 if evaluation._get_user_role() not in ("hr", "manager"):
                     raise AccessError(
-                        self.env._("Only the manager or an HR officer can add evaluation lines.")
+                        self.env._(
+                            "Only the manager or an HR officer can add evaluation "
+                            "lines."
+                        )
                     )
                 if evaluation.state != "draft":
-                    raise UserError(self.env._("Lines can only be added to a draft evaluation."))
+                    raise UserError(
+                        self.env._("Lines can only be added to a draft evaluation.")
+                    )
         for vals in vals_list:
             vals["name"] = self._default_line_name(vals)
         lines = super().create(vals_list)
-        lines.filtered(lambda l: l.kind == "kpi" and not l.is_adjusted).sudo()._refresh_kpi()
+        lines.filtered(
+            lambda ln: ln.kind == "kpi" and not ln.is_adjusted
+        ).sudo()._refresh_kpi()
         return lines
 
     def write(self, vals):
@@ -158,11 +209,12 @@ class SalesPerformanceEvaluationLine(models.Model):
             old_scores = {line.id: line.score for line in self}
         result = super().write(vals)
         if {"metric_id", "kind"} & set(vals):
-            self.filtered(lambda l: l.kind == "kpi").sudo()._refresh_kpi()
-        for line in self.filtered(lambda l: l.id in old_scores and l.is_adjusted):
+            self.filtered(lambda ln: ln.kind == "kpi").sudo()._refresh_kpi()
+        for line in self.filtered(lambda ln: ln.id in old_scores and ln.is_adjusted):
             line.evaluation_id.message_post(
                 body=self.env._(
-                    "KPI %(name)s: score adjusted from %(old)s to %(new)s. Justification: "
+                    "KPI %(name)s: score adjusted from %(old)s to %(new)s. "
+                    "Justification: "
                     "%(reason)s",
                     name=line.name,
                     old=round(old_scores[line.id], 2),
@@ -178,10 +230,15 @@ class SalesPerformanceEvaluationLine(models.Model):
             for evaluation in self.evaluation_id:
                 if evaluation._get_user_role() not in ("hr", "manager"):
                     raise AccessError(
-                        self.env._("Only the manager or an HR officer can remove evaluation lines.")
+                        self.env._(
+                            "Only the manager or an HR officer can remove evaluation "
+                            "lines."
+                        )
                     )
                 if evaluation.state != "draft":
-                    raise UserError(self.env._("Lines can only be removed from a draft evaluation."))
+                    raise UserError(
+                        self.env._("Lines can only be removed from a draft evaluation.")
+                    )
         return super().unlink()
 
     def _read_format(self, fnames, load="_classic_read"):
@@ -197,7 +254,7 @@ class SalesPerformanceEvaluationLine(models.Model):
         return result
 
     def _check_write_fields(self, fnames):
-        for evaluation, lines in self.grouped("evaluation_id").items():
+        for evaluation in self.evaluation_id:
             role = evaluation._get_user_role()
             state = evaluation.state
             if state in ("done", "cancel"):
@@ -205,24 +262,33 @@ class SalesPerformanceEvaluationLine(models.Model):
                     self.env._(
                         "The evaluation %(name)s is %(state)s and locked.",
                         name=evaluation.name,
-                        state=dict(evaluation._fields["state"]._description_selection(self.env))[
-                            state
-                        ],
+                        state=dict(
+                            evaluation._fields["state"]._description_selection(self.env)
+                        )[state],
                     )
                 )
             if role in ("hr", "manager"):
                 if {"self_rating", "self_comment"} & fnames:
-                    raise AccessError(self.env._("Only the employee gives their self-rating."))
+                    raise AccessError(
+                        self.env._("Only the employee gives their self-rating.")
+                    )
                 if state != "draft" and STRUCTURE_FIELDS & fnames:
                     raise UserError(
-                        self.env._("The structure of an evaluation only changes while it is a draft.")
+                        self.env._(
+                            "The structure of an evaluation only changes while it is a "
+                            "draft."
+                        )
                     )
                 if state == "self_assessment" and fnames - {"name"}:
                     raise UserError(
-                        self.env._("The manager rates after the employee's self-assessment.")
+                        self.env._(
+                            "The manager rates after the employee's self-assessment."
+                        )
                     )
                 continue
-            allowed = EMPLOYEE_LINE_FIELDS.get(state, set()) if role == "employee" else set()
+            allowed = (
+                EMPLOYEE_LINE_FIELDS.get(state, set()) if role == "employee" else set()
+            )
             if not fnames <= allowed:
                 raise AccessError(
                     self.env._(
@@ -237,25 +303,31 @@ class SalesPerformanceEvaluationLine(models.Model):
 
         One search for all the lines; a line without any target is flagged.
         """
-        lines = self.filtered(lambda l: l.kind == "kpi" and l.metric_id)
+        lines = self.filtered(lambda ln: ln.kind == "kpi" and ln.metric_id)
         if not lines:
             return
         evaluations = lines.evaluation_id
         users = evaluations.employee_user_id
-        targets = self.env["sales.performance.target"].sudo().search(
-            [
-                ("user_id", "in", users.ids),
-                ("metric_id", "in", lines.metric_id.ids),
-                ("date_from", ">=", min(evaluations.mapped("date_from"))),
-                ("date_to", "<=", max(evaluations.mapped("date_to"))),
-            ]
+        targets = (
+            self.env["sales.performance.target"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", users.ids),
+                    ("metric_id", "in", lines.metric_id.ids),
+                    ("date_from", ">=", min(evaluations.mapped("date_from"))),
+                    ("date_to", "<=", max(evaluations.mapped("date_to"))),
+                ]
+            )
         )
         by_key = defaultdict(lambda: self.env["sales.performance.target"])
         for target in targets:
             by_key[target.user_id.id, target.metric_id.id] |= target
         for line in lines:
             evaluation = line.evaluation_id
-            matching = by_key[evaluation.employee_user_id.id, line.metric_id.id].filtered(
+            matching = by_key[
+                evaluation.employee_user_id.id, line.metric_id.id
+            ].filtered(
                 lambda t, e=evaluation: t.date_from >= e.date_from
                 and t.date_to <= e.date_to
                 and t.company_id == e.company_id

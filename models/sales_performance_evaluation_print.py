@@ -12,7 +12,10 @@ class ReportSalesPerformanceEvaluation(models.AbstractModel):
         docs.check_access("read")
         if not self.env.su and any(not doc.manager_visible for doc in docs):
             raise AccessError(
-                self.env._("The appraisal can be printed once the manager has completed the review.")
+                self.env._(
+                    "The appraisal can be printed once the manager has completed the "
+                    "review."
+                )
             )
         return {
             "doc_ids": docs.ids,

@@ -10,8 +10,13 @@ class SalesPerformanceEvaluationRating(models.Model):
 
     name = fields.Char(required=True, translate=True)
     min_score = fields.Float(
-        string="Minimum Score", required=True, digits=(16, 2),
-        help="A final score at or above this minimum (and below the next band) gets this rating.",
+        string="Minimum Score",
+        required=True,
+        digits=(16, 2),
+        help=(
+            "A final score at or above this minimum (and below the next band) gets "
+            "this rating."
+        ),
     )
     color = fields.Integer()
     active = fields.Boolean(default=True)
@@ -20,14 +25,20 @@ class SalesPerformanceEvaluationRating(models.Model):
     )
 
     _min_score_positive = models.Constraint(
-        "CHECK (min_score >= 0)", "The minimum score of a rating band cannot be negative."
+        "CHECK (min_score >= 0)",
+        "The minimum score of a rating band cannot be negative.",
     )
 
     @api.model
     def _band_for(self, score, company):
-        """The band of ``score``: the company's own bands when it has some, else the shared ones."""
-        bands = self.search([("company_id", "=", company.id)]) if company else self.browse()
+        """The band of ``score``: the company's own bands when it has some, else the
+        shared ones."""
+        bands = (
+            self.search([("company_id", "=", company.id)]) if company else self.browse()
+        )
         if not bands:
             bands = self.search([("company_id", "=", False)])
-        band_id = scoring.rating_band(score, [(band.min_score, band.id) for band in bands])
+        band_id = scoring.rating_band(
+            score, [(band.min_score, band.id) for band in bands]
+        )
         return self.browse(band_id)

@@ -13,11 +13,18 @@ class SalesPerformanceEvaluationReport(models.Model):
     evaluator_id = fields.Many2one("res.users", string="Manager", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     evaluation_count = fields.Integer(string="Evaluations", readonly=True)
-    average_score = fields.Float(string="Manager Average", readonly=True, aggregator="avg")
+    average_score = fields.Float(
+        string="Manager Average", readonly=True, aggregator="avg"
+    )
     company_average = fields.Float(readonly=True, aggregator="avg")
     difference = fields.Float(
-        string="Difference", readonly=True, aggregator="avg",
-        help="Manager average minus company average: positive is lenient, negative is harsh.",
+        string="Difference",
+        readonly=True,
+        aggregator="avg",
+        help=(
+            "Manager average minus company average: positive is lenient, negative is "
+            "harsh."
+        ),
     )
 
     def init(self):

@@ -14,23 +14,37 @@ class SalesPerformanceEvaluationTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
     job_ids = fields.Many2many(
-        "hr.job", "sp_evaluation_template_job_rel", "template_id", "job_id", string="Job Positions"
+        "hr.job",
+        "sp_evaluation_template_job_rel",
+        "template_id",
+        "job_id",
+        string="Job Positions",
     )
     team_ids = fields.Many2many(
-        "crm.team", "sp_evaluation_template_team_rel", "template_id", "team_id",
+        "crm.team",
+        "sp_evaluation_template_team_rel",
+        "template_id",
+        "team_id",
         string="Sales Teams",
     )
     line_ids = fields.One2many(
-        "sales.performance.evaluation.template.line", "template_id", string="Lines", copy=True
+        "sales.performance.evaluation.template.line",
+        "template_id",
+        string="Lines",
+        copy=True,
     )
     total_weight = fields.Float(compute="_compute_total_weight")
 
     @api.depends("line_ids.weight")
     def _compute_total_weight(self):
         for template in self:
-            template.total_weight = scoring.total_weight(template.line_ids.mapped("weight"))
+            template.total_weight = scoring.total_weight(
+                template.line_ids.mapped("weight")
+            )
 
     @api.constrains("line_ids")
     def _check_weights(self):
@@ -38,7 +52,8 @@ class SalesPerformanceEvaluationTemplate(models.Model):
             if not scoring.weights_complete(template.line_ids.mapped("weight")):
                 raise ValidationError(
                     self.env._(
-                        "The weights of the template %(name)s add up to %(total)s%%; they must "
+                        "The weights of the template %(name)s add up to %(total)s%%; "
+                        "they must "
                         "add up to 100%%.",
                         name=template.name,
                         total=round(template.total_weight, 2),
@@ -64,12 +79,15 @@ class SalesPerformanceEvaluationTemplate(models.Model):
 
     @api.model
     def _find_for_employee(self, employee, company):
-        """The template of the employee's job, else of their sales team, else a generic one."""
+        """The template of the employee's job, else of their sales team, else a generic
+        one."""
         employee = employee.sudo()
         templates = self.search([("company_id", "in", (False, company.id))])
         team = employee.user_id.sale_team_id
         for matches in (
-            templates.filtered(lambda t: employee.job_id and employee.job_id in t.job_ids),
+            templates.filtered(
+                lambda t: employee.job_id and employee.job_id in t.job_ids
+            ),
             templates.filtered(lambda t: team and team in t.team_ids),
             templates.filtered(lambda t: not t.job_ids and not t.team_ids),
         ):
@@ -84,15 +102,22 @@ class SalesPerformanceEvaluationTemplateLine(models.Model):
     _order = "template_id, kind desc, sequence, id"
 
     template_id = fields.Many2one(
-        "sales.performance.evaluation.template", required=True, index=True, ondelete="cascade"
+        "sales.performance.evaluation.template",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
-        [("kpi", "KPI"), ("competency", "Competency")], required=True, default="competency"
+        [("kpi", "KPI"), ("competency", "Competency")],
+        required=True,
+        default="competency",
     )
     name = fields.Char(required=True)
     metric_id = fields.Many2one("sales.performance.metric", string="Metric")
-    competency_id = fields.Many2one("sales.performance.evaluation.competency", string="Competency")
+    competency_id = fields.Many2one(
+        "sales.performance.evaluation.competency", string="Competency"
+    )
     weight = fields.Float(help="Weight of the line in percent of the final score.")
     score_cap = fields.Float(string="Cap", default=scoring.DEFAULT_CAP)
 
@@ -106,7 +131,12 @@ class SalesPerformanceEvaluationTemplateLine(models.Model):
         if vals.get("name"):
             return vals["name"]
         if vals.get("metric_id"):
-            return self.env["sales.performance.metric"].browse(vals["metric_id"]).sudo().display_name
+            return (
+                self.env["sales.performance.metric"]
+                .browse(vals["metric_id"])
+                .sudo()
+                .display_name
+            )
         if vals.get("competency_id"):
             return (
                 self.env["sales.performance.evaluation.competency"]
@@ -131,5 +161,8 @@ class SalesPerformanceEvaluationTemplateLine(models.Model):
                 )
             if line.weight < 0 or line.weight > 100:
                 raise ValidationError(
-                    self.env._("A weight is a percentage from 0 to 100 (%(name)s).", name=line.name)
+                    self.env._(
+                        "A weight is a percentage from 0 to 100 (%(name)s).",
+                        name=line.name,
+                    )
                 )

@@ -16,9 +16,14 @@ class EvaluationCommon(BaseCommon):
         cls.company = cls.env.company
         salesman = "base.group_user,sales_team.group_sale_salesman"
         cls.user_hr = mail_new_test_user(
-            cls.env, login="sp_eval_hr", name="Hannah HR", groups="base.group_user,hr.group_hr_user"
+            cls.env,
+            login="sp_eval_hr",
+            name="Hannah HR",
+            groups="base.group_user,hr.group_hr_user",
         )
-        cls.user_top = mail_new_test_user(cls.env, login="sp_eval_top", name="Tom Top", groups=salesman)
+        cls.user_top = mail_new_test_user(
+            cls.env, login="sp_eval_top", name="Tom Top", groups=salesman
+        )
         cls.user_manager = mail_new_test_user(
             cls.env, login="sp_eval_manager", name="Mia Manager", groups=salesman
         )
@@ -33,7 +38,11 @@ class EvaluationCommon(BaseCommon):
         Employee = cls.env["hr.employee"]
         cls.emp_top = Employee.create({"name": "Tom Top", "user_id": cls.user_top.id})
         cls.emp_manager = Employee.create(
-            {"name": "Mia Manager", "user_id": cls.user_manager.id, "parent_id": cls.emp_top.id}
+            {
+                "name": "Mia Manager",
+                "user_id": cls.user_manager.id,
+                "parent_id": cls.emp_top.id,
+            }
         )
         cls.emp_employee = Employee.create(
             {
@@ -54,35 +63,59 @@ class EvaluationCommon(BaseCommon):
         )
         cls.metric_won = cls.env.ref("sales_performance.metric_won_revenue")
         cls.metric_sales = cls.env.ref("sales_performance.metric_confirmed_sales")
-        cls.competency_a = cls.env.ref("sales_performance.evaluation_competency_product_knowledge")
-        cls.competency_b = cls.env.ref("sales_performance.evaluation_competency_teamwork")
+        cls.competency_a = cls.env.ref(
+            "sales_performance.evaluation_competency_product_knowledge"
+        )
+        cls.competency_b = cls.env.ref(
+            "sales_performance.evaluation_competency_teamwork"
+        )
         cls.date_from = date(2026, 1, 1)
         cls.date_to = date(2026, 3, 31)
         # Won revenue: two monthly targets in the period, one after it.
-        cls._target(cls.metric_won, date(2026, 1, 1), date(2026, 1, 31), 10000.0, 9000.0)
-        cls._target(cls.metric_won, date(2026, 2, 1), date(2026, 2, 28), 10000.0, 14000.0)
+        cls._target(
+            cls.metric_won, date(2026, 1, 1), date(2026, 1, 31), 10000.0, 9000.0
+        )
+        cls._target(
+            cls.metric_won, date(2026, 2, 1), date(2026, 2, 28), 10000.0, 14000.0
+        )
         cls._target(cls.metric_won, date(2026, 4, 1), date(2026, 4, 30), 50000.0, 1.0)
         # Confirmed sales: one quarterly target, 150 % achieved.
-        cls._target(cls.metric_sales, date(2026, 1, 1), date(2026, 3, 31), 5000.0, 7500.0)
+        cls._target(
+            cls.metric_sales, date(2026, 1, 1), date(2026, 3, 31), 5000.0, 7500.0
+        )
         cls.template = cls.env["sales.performance.evaluation.template"].create(
             {
                 "name": "SP Eval Template",
                 "job_ids": [Command.link(cls.job.id)],
                 "line_ids": [
-                    Command.create({"kind": "kpi", "metric_id": cls.metric_won.id, "weight": 40}),
-                    Command.create({"kind": "kpi", "metric_id": cls.metric_sales.id, "weight": 20}),
                     Command.create(
-                        {"kind": "competency", "competency_id": cls.competency_a.id, "weight": 20}
+                        {"kind": "kpi", "metric_id": cls.metric_won.id, "weight": 40}
                     ),
                     Command.create(
-                        {"kind": "competency", "competency_id": cls.competency_b.id, "weight": 20}
+                        {"kind": "kpi", "metric_id": cls.metric_sales.id, "weight": 20}
+                    ),
+                    Command.create(
+                        {
+                            "kind": "competency",
+                            "competency_id": cls.competency_a.id,
+                            "weight": 20,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "kind": "competency",
+                            "competency_id": cls.competency_b.id,
+                            "weight": 20,
+                        }
                     ),
                 ],
             }
         )
 
     @classmethod
-    def _target(cls, metric, date_from, date_to, target_value, achieved_value, user=None):
+    def _target(
+        cls, metric, date_from, date_to, target_value, achieved_value, user=None
+    ):
         target = cls.env["sales.performance.target"].create(
             {
                 "user_id": (user or cls.user_employee).id,
@@ -111,10 +144,14 @@ class EvaluationCommon(BaseCommon):
     def _lines(self, evaluation):
         lines = evaluation.sudo().line_ids
         return {
-            "won": lines.filtered(lambda l: l.metric_id == self.metric_won),
-            "sales": lines.filtered(lambda l: l.metric_id == self.metric_sales),
-            "competency_a": lines.filtered(lambda l: l.competency_id == self.competency_a),
-            "competency_b": lines.filtered(lambda l: l.competency_id == self.competency_b),
+            "won": lines.filtered(lambda ln: ln.metric_id == self.metric_won),
+            "sales": lines.filtered(lambda ln: ln.metric_id == self.metric_sales),
+            "competency_a": lines.filtered(
+                lambda ln: ln.competency_id == self.competency_a
+            ),
+            "competency_b": lines.filtered(
+                lambda ln: ln.competency_id == self.competency_b
+            ),
         }
 
     @contextmanager
@@ -132,4 +169,3 @@ class EvaluationCommon(BaseCommon):
                 ("activity_type_id", "=", self.env.ref(xmlid).id),
             ]
         )
-

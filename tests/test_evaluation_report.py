@@ -18,11 +18,15 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
         super().setUpClass()
         evaluation = cls._evaluation()
         evaluation.action_start_self_assessment()
-        competencies = evaluation.line_ids.filtered(lambda l: l.kind == "competency")
+        competencies = evaluation.line_ids.filtered(lambda ln: ln.kind == "competency")
         competencies.write({"self_rating": 4})
         evaluation.action_submit_self_assessment()
-        competencies.filtered(lambda l: l.competency_id == cls.competency_a).manager_rating = 4
-        competencies.filtered(lambda l: l.competency_id == cls.competency_b).manager_rating = 3
+        competencies.filtered(
+            lambda ln: ln.competency_id == cls.competency_a
+        ).manager_rating = 4
+        competencies.filtered(
+            lambda ln: ln.competency_id == cls.competency_b
+        ).manager_rating = 3
         evaluation.action_done()
         cls.evaluation = evaluation
         cls.report = cls.env.ref("sales_performance.action_report_evaluation")
@@ -40,7 +44,9 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
             handle.flush()
             text = subprocess.run(
                 ["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                capture_output=True, check=True, text=True,
+                capture_output=True,
+                check=True,
+                text=True,
             ).stdout
             fonts = subprocess.run(
                 ["pdffonts", handle.name], capture_output=True, check=True, text=True
@@ -50,11 +56,15 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
 
     def _skip_without_tools(self):
         if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):
-            raise unittest.SkipTest("wkhtmltopdf and pdftotext are needed to check the PDF")
+            raise unittest.SkipTest(
+                "wkhtmltopdf and pdftotext are needed to check the PDF"
+            )
 
     def test_html_content(self):
         # 40 % x 115 + 20 % x 120 + 20 % x 80 + 20 % x 60 = 98
-        html = self.report._render_qweb_html(self.report, self.evaluation.ids)[0].decode()
+        html = self.report._render_qweb_html(self.report, self.evaluation.ids)[
+            0
+        ].decode()
         self.assertIn("Eve Employee", html)
         self.assertIn("98.00", html)
         self.assertIn("Noto Sans CJK SC", html)
@@ -73,7 +83,9 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
     def test_pdf_in_chinese(self):
         self._skip_without_tools()
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["sales_performance"], ["zh_CN"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_performance"], ["zh_CN"]
+        )
         self.emp_employee.write({"name": "王小明", "lang": "zh_CN"})
         text, fonts = self._pdf_text(self.evaluation)
         self.assertIn("王小明", text)

@@ -31,7 +31,10 @@ class TestEvaluationScoring(EvaluationCommon):
         # = 46 + 24 + 16 + 12 = 98
         self.assertAlmostEqual(evaluation.final_score, 98.0)
         self.assertAlmostEqual(evaluation.total_weight, 100.0)
-        self.assertEqual(evaluation.rating_id, self.env.ref("sales_performance.evaluation_rating_good"))
+        self.assertEqual(
+            evaluation.rating_id,
+            self.env.ref("sales_performance.evaluation_rating_good"),
+        )
 
     def test_custom_cap(self):
         evaluation = self._evaluation()
@@ -67,7 +70,10 @@ class TestEvaluationScoring(EvaluationCommon):
     def test_refresh_kpis_follows_new_achievement(self):
         evaluation = self._evaluation()
         target = self.env["sales.performance.target"].search(
-            [("user_id", "=", self.user_employee.id), ("metric_id", "=", self.metric_sales.id)]
+            [
+                ("user_id", "=", self.user_employee.id),
+                ("metric_id", "=", self.metric_sales.id),
+            ]
         )
         target.sudo().write({"achieved_value": 2500.0})
         evaluation.action_refresh_kpis()
@@ -76,18 +82,33 @@ class TestEvaluationScoring(EvaluationCommon):
 
     def test_metric_without_target_is_flagged_and_blocks_the_start(self):
         metric = self.env.ref("sales_performance.metric_new_customers")
-        evaluation = self._evaluation(template_id=False, line_ids=[
-            Command.create({"kind": "kpi", "metric_id": metric.id, "weight": 50}),
-            Command.create({"kind": "competency", "competency_id": self.competency_a.id, "weight": 50}),
-        ])
-        kpi = evaluation.line_ids.filtered(lambda l: l.kind == "kpi")
+        evaluation = self._evaluation(
+            template_id=False,
+            line_ids=[
+                Command.create({"kind": "kpi", "metric_id": metric.id, "weight": 50}),
+                Command.create(
+                    {
+                        "kind": "competency",
+                        "competency_id": self.competency_a.id,
+                        "weight": 50,
+                    }
+                ),
+            ],
+        )
+        kpi = evaluation.line_ids.filtered(lambda ln: ln.kind == "kpi")
         self.assertFalse(kpi.has_target)
         self.assertEqual(evaluation.missing_target_count, 1)
         with self.assertRaisesMessage(ValidationError, "No target"):
             evaluation.action_start_self_assessment()
         self.assertEqual(evaluation.state, "draft")
         # A justified manual score makes it usable.
-        kpi.write({"is_adjusted": True, "adjusted_score": 80.0, "adjustment_reason": "New territory"})
+        kpi.write(
+            {
+                "is_adjusted": True,
+                "adjusted_score": 80.0,
+                "adjustment_reason": "New territory",
+            }
+        )
         evaluation.action_start_self_assessment()
         self.assertEqual(evaluation.state, "self_assessment")
 
@@ -108,7 +129,11 @@ class TestEvaluationBadInput(EvaluationCommon):
                     "name": "Bad",
                     "line_ids": [
                         Command.create(
-                            {"kind": "competency", "competency_id": self.competency_a.id, "weight": 60}
+                            {
+                                "kind": "competency",
+                                "competency_id": self.competency_a.id,
+                                "weight": 60,
+                            }
                         )
                     ],
                 }
@@ -128,7 +153,9 @@ class TestEvaluationBadInput(EvaluationCommon):
         count = self.env["sales.performance.evaluation"].search_count([])
         with self.assertRaisesMessage(ValidationError, "end after it starts"):
             self._evaluation(date_from=date(2026, 3, 1), date_to=date(2026, 2, 1))
-        self.assertEqual(self.env["sales.performance.evaluation"].search_count([]), count)
+        self.assertEqual(
+            self.env["sales.performance.evaluation"].search_count([]), count
+        )
 
     def test_overlapping_evaluation_for_same_employee(self):
         self._evaluation()

@@ -23,7 +23,9 @@ class TestEvaluationSecurity(EvaluationCommon):
         with self.assertRaises(AccessError):
             self.colleague_evaluation.with_user(self.user_employee).read(["name"])
         with self.assertRaises(AccessError):
-            self.colleague_evaluation.line_ids.with_user(self.user_employee).read(["self_rating"])
+            self.colleague_evaluation.line_ids.with_user(self.user_employee).read(
+                ["self_rating"]
+            )
         with self.assertRaises(AccessError):
             Evaluation.create(
                 {
@@ -44,16 +46,30 @@ class TestEvaluationSecurity(EvaluationCommon):
                 {"is_adjusted": True, "adjusted_score": 200, "adjustment_reason": "me"}
             )
         with self.assertRaises(AccessError):
-            lines["won"].with_user(self.user_employee).write({"weight": 90, "score_cap": 500})
-        with self.assertRaises(AccessError):
-            self.evaluation.with_user(self.user_employee).write({"manager_comment": "great"})
-        with self.assertRaises(AccessError):
-            self.evaluation.with_user(self.user_employee).write(
-                {"line_ids": [Command.update(lines["competency_a"].id, {"manager_rating": 5})]}
+            lines["won"].with_user(self.user_employee).write(
+                {"weight": 90, "score_cap": 500}
             )
         with self.assertRaises(AccessError):
             self.evaluation.with_user(self.user_employee).write(
-                {"line_ids": [Command.create({"kind": "competency", "name": "Free", "weight": 1})]}
+                {"manager_comment": "great"}
+            )
+        with self.assertRaises(AccessError):
+            self.evaluation.with_user(self.user_employee).write(
+                {
+                    "line_ids": [
+                        Command.update(lines["competency_a"].id, {"manager_rating": 5})
+                    ]
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.evaluation.with_user(self.user_employee).write(
+                {
+                    "line_ids": [
+                        Command.create(
+                            {"kind": "competency", "name": "Free", "weight": 1}
+                        )
+                    ]
+                }
             )
         self.assertFalse(lines["competency_a"].manager_rating)
         self.assertFalse(lines["won"].is_adjusted)
@@ -66,7 +82,9 @@ class TestEvaluationSecurity(EvaluationCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.user_employee).write({"self_rating": 4})
         with self.assertRaises(AccessError):
-            self.evaluation.with_user(self.user_employee).write({"self_comment": "early"})
+            self.evaluation.with_user(self.user_employee).write(
+                {"self_comment": "early"}
+            )
 
     def test_managers_direct_and_indirect(self):
         # Direct manager and the manager's manager both read and write.
@@ -95,7 +113,9 @@ class TestEvaluationSecurity(EvaluationCommon):
     def test_hr_officer_all_of_their_companies(self):
         Evaluation = self.Evaluation.with_user(self.user_hr)
         self.assertEqual(
-            Evaluation.search([("id", "in", (self.evaluation | self.colleague_evaluation).ids)]),
+            Evaluation.search(
+                [("id", "in", (self.evaluation | self.colleague_evaluation).ids)]
+            ),
             self.evaluation | self.colleague_evaluation,
         )
         other_company = self.env["res.company"].create({"name": "SP Eval Other Co"})

@@ -23,10 +23,13 @@ class TestEvaluationCreateWizard(EvaluationCommon):
 
     def test_departments_from_templates_skipping_existing(self):
         existing = self._evaluation(
-            employee=self.emp_colleague, date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)
+            employee=self.emp_colleague,
+            date_from=date(2026, 2, 1),
+            date_to=date(2026, 2, 28),
         )
         result = self._wizard(
-            department_ids=[Command.set(self.department.ids)], deadline=date(2026, 4, 15)
+            department_ids=[Command.set(self.department.ids)],
+            deadline=date(2026, 4, 15),
         ).action_create()
         self.assertEqual(result["params"]["type"], "success")
         self.assertIn("1 evaluations created, 1 skipped", result["params"]["message"])
@@ -44,7 +47,9 @@ class TestEvaluationCreateWizard(EvaluationCommon):
             existing,
         )
         # Running it again creates nothing more.
-        result = self._wizard(department_ids=[Command.set(self.department.ids)]).action_create()
+        result = self._wizard(
+            department_ids=[Command.set(self.department.ids)]
+        ).action_create()
         self.assertIn("0 evaluations created, 2 skipped", result["params"]["message"])
         self.assertEqual(result["params"]["type"], "warning")
 
@@ -54,7 +59,9 @@ class TestEvaluationCreateWizard(EvaluationCommon):
         )
         self._wizard(job_ids=[Command.set(self.job.ids)]).action_create()
         self.assertEqual(len(self._evaluations_of(self.emp_employee)), 1)
-        self._wizard(team_ids=[Command.set(team.ids)], template_id=self.template.id).action_create()
+        self._wizard(
+            team_ids=[Command.set(team.ids)], template_id=self.template.id
+        ).action_create()
         evaluation = self._evaluations_of(self.emp_manager)
         self.assertEqual(len(evaluation), 1)
         self.assertEqual(evaluation.evaluator_id, self.user_top)
@@ -64,6 +71,6 @@ class TestEvaluationCreateWizard(EvaluationCommon):
         with self.assertRaises(UserError):
             self._wizard().action_create()
         with self.assertRaises(AccessError):
-            self.env["sales.performance.evaluation.create"].with_user(self.user_employee).create(
-                {"date_from": self.date_from, "date_to": self.date_to}
-            )
+            self.env["sales.performance.evaluation.create"].with_user(
+                self.user_employee
+            ).create({"date_from": self.date_from, "date_to": self.date_to})

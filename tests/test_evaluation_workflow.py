@@ -40,7 +40,10 @@ class TestEvaluationWorkflow(EvaluationCommon):
             {
                 "self_comment": "I did well",
                 "line_ids": [
-                    Command.update(lines["competency_a"].id, {"self_rating": 5, "self_comment": "Know it"}),
+                    Command.update(
+                        lines["competency_a"].id,
+                        {"self_rating": 5, "self_comment": "Know it"},
+                    ),
                     Command.update(lines["competency_b"].id, {"self_rating": 4}),
                 ],
             }
@@ -49,21 +52,29 @@ class TestEvaluationWorkflow(EvaluationCommon):
         with self.assertRaises(AccessError):
             as_manager.action_submit_self_assessment()
         with self.assertRaises(UserError):
-            lines["competency_a"].with_user(self.user_manager).write({"manager_rating": 4})
+            lines["competency_a"].with_user(self.user_manager).write(
+                {"manager_rating": 4}
+            )
         as_employee.action_submit_self_assessment()
         self.assertEqual(evaluation.state, "manager_review")
         self.assertFalse(self._activities(evaluation, SELF))
-        self.assertEqual(self._activities(evaluation, REVIEW).user_id, self.user_manager)
+        self.assertEqual(
+            self._activities(evaluation, REVIEW).user_id, self.user_manager
+        )
 
         # The manager rates; the employee does not see it before the manager submits.
         lines["competency_a"].with_user(self.user_manager).write(
             {"manager_rating": 4, "manager_comment": "Solid"}
         )
         lines["competency_b"].with_user(self.user_manager).write({"manager_rating": 3})
-        as_manager.write({"manager_comment": "Good quarter", "development_notes": "Training"})
-        seen = lines["competency_a"].with_user(self.user_employee).read(
-            ["manager_rating", "manager_comment", "score", "self_rating"]
-        )[0]
+        as_manager.write(
+            {"manager_comment": "Good quarter", "development_notes": "Training"}
+        )
+        seen = (
+            lines["competency_a"]
+            .with_user(self.user_employee)
+            .read(["manager_rating", "manager_comment", "score", "self_rating"])[0]
+        )
         self.assertFalse(seen["manager_rating"])
         self.assertFalse(seen["manager_comment"])
         self.assertFalse(seen["score"])
@@ -83,9 +94,9 @@ class TestEvaluationWorkflow(EvaluationCommon):
         seen = as_employee.read(["final_score"])[0]
         self.assertAlmostEqual(seen["final_score"], 98.0)
         self.assertEqual(
-            lines["competency_a"].with_user(self.user_employee).read(["manager_rating"])[0][
-                "manager_rating"
-            ],
+            lines["competency_a"]
+            .with_user(self.user_employee)
+            .read(["manager_rating"])[0]["manager_rating"],
             4,
         )
 
@@ -104,9 +115,13 @@ class TestEvaluationWorkflow(EvaluationCommon):
     def _done_evaluation(self):
         evaluation = self._evaluation()
         evaluation.action_start_self_assessment()
-        evaluation.line_ids.filtered(lambda l: l.kind == "competency").write({"self_rating": 3})
+        evaluation.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"self_rating": 3}
+        )
         evaluation.action_submit_self_assessment()
-        evaluation.line_ids.filtered(lambda l: l.kind == "competency").write({"manager_rating": 5})
+        evaluation.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"manager_rating": 5}
+        )
         evaluation.action_done()
         return evaluation
 
@@ -114,7 +129,9 @@ class TestEvaluationWorkflow(EvaluationCommon):
         evaluation = self._done_evaluation()
         line = self._lines(evaluation)["competency_a"]
         with self.assertRaises(UserError):
-            evaluation.with_user(self.user_manager).write({"manager_comment": "Changed"})
+            evaluation.with_user(self.user_manager).write(
+                {"manager_comment": "Changed"}
+            )
         with self.assertRaises(UserError):
             line.with_user(self.user_manager).write({"manager_rating": 1})
         with self.assertRaises(UserError):
@@ -127,12 +144,17 @@ class TestEvaluationWorkflow(EvaluationCommon):
             evaluation.with_user(self.user_manager).action_cancel()
         self.assertEqual(evaluation.state, "done")
 
-        evaluation.with_user(self.user_hr).action_reopen("Rating of teamwork was entered wrong")
+        evaluation.with_user(self.user_hr).action_reopen(
+            "Rating of teamwork was entered wrong"
+        )
         self.assertEqual(evaluation.state, "manager_review")
         self.assertIn(
-            "Rating of teamwork was entered wrong", "\n".join(evaluation.message_ids.mapped("body"))
+            "Rating of teamwork was entered wrong",
+            "\n".join(evaluation.message_ids.mapped("body")),
         )
-        self.assertEqual(self._activities(evaluation, REVIEW).user_id, self.user_manager)
+        self.assertEqual(
+            self._activities(evaluation, REVIEW).user_id, self.user_manager
+        )
         line.with_user(self.user_manager).write({"manager_rating": 4})
         evaluation.with_user(self.user_manager).action_done()
         self.assertEqual(evaluation.state, "done")
@@ -142,7 +164,12 @@ class TestEvaluationWorkflow(EvaluationCommon):
         wizard = (
             self.env["sales.performance.evaluation.reopen"]
             .with_user(self.user_hr)
-            .create({"evaluation_ids": [Command.set(evaluation.ids)], "reason": "Appeal accepted"})
+            .create(
+                {
+                    "evaluation_ids": [Command.set(evaluation.ids)],
+                    "reason": "Appeal accepted",
+                }
+            )
         )
         wizard.action_reopen()
         self.assertEqual(evaluation.state, "manager_review")
@@ -159,20 +186,30 @@ class TestEvaluationWorkflow(EvaluationCommon):
         evaluation = self._evaluation(deadline=today)
         evaluation.action_start_self_assessment()
         Message = self.env["mail.message"]
-        before = Message.search_count([("model", "=", evaluation._name), ("res_id", "=", evaluation.id)])
+        before = Message.search_count(
+            [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]
+        )
         evaluation._cron_send_deadline_reminders()
         self.assertEqual(evaluation.reminder_state, "self_assessment")
         notified = Message.search(
-            [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)], order="id desc", limit=1
+            [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)],
+            order="id desc",
+            limit=1,
         )
         self.assertGreater(
-            Message.search_count([("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]),
+            Message.search_count(
+                [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]
+            ),
             before,
         )
         self.assertIn(self.user_employee.partner_id, notified.partner_ids)
-        count = Message.search_count([("model", "=", evaluation._name), ("res_id", "=", evaluation.id)])
+        count = Message.search_count(
+            [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]
+        )
         evaluation._cron_send_deadline_reminders()
         self.assertEqual(
-            Message.search_count([("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]),
+            Message.search_count(
+                [("model", "=", evaluation._name), ("res_id", "=", evaluation.id)]
+            ),
             count,
         )

@@ -15,14 +15,25 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
     deadline = fields.Date()
     cycle = fields.Char()
     department_ids = fields.Many2many(
-        "hr.department", "sp_evaluation_create_department_rel", "wizard_id", "department_id",
+        "hr.department",
+        "sp_evaluation_create_department_rel",
+        "wizard_id",
+        "department_id",
         string="Departments",
     )
     team_ids = fields.Many2many(
-        "crm.team", "sp_evaluation_create_team_rel", "wizard_id", "team_id", string="Sales Teams"
+        "crm.team",
+        "sp_evaluation_create_team_rel",
+        "wizard_id",
+        "team_id",
+        string="Sales Teams",
     )
     job_ids = fields.Many2many(
-        "hr.job", "sp_evaluation_create_job_rel", "wizard_id", "job_id", string="Job Positions"
+        "hr.job",
+        "sp_evaluation_create_job_rel",
+        "wizard_id",
+        "job_id",
+        string="Job Positions",
     )
     template_id = fields.Many2one(
         "sales.performance.evaluation.template",
@@ -33,7 +44,9 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.date_to < wizard.date_from:
-                raise UserError(self.env._("The evaluation period must end after it starts."))
+                raise UserError(
+                    self.env._("The evaluation period must end after it starts.")
+                )
 
     def _get_employees(self):
         self.ensure_one()
@@ -47,24 +60,40 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
             domains.append(Domain("user_id", "in", users.ids))
         if not domains:
             raise UserError(
-                self.env._("Choose at least one department, sales team or job position.")
+                self.env._(
+                    "Choose at least one department, sales team or job position."
+                )
             )
-        return self.env["hr.employee"].sudo().search(
-            Domain.AND([Domain.OR(domains), Domain("company_id", "=", self.company_id.id)])
+        return (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                Domain.AND(
+                    [Domain.OR(domains), Domain("company_id", "=", self.company_id.id)]
+                )
+            )
         )
 
     def action_create(self):
         self.ensure_one()
         Evaluation = self.env["sales.performance.evaluation"]
         employees = self._get_employees()
-        existing = Evaluation.sudo().search(
-            Evaluation._search_domain_for_period(employees, self.date_from, self.date_to)
-        ).employee_id
+        existing = (
+            Evaluation.sudo()
+            .search(
+                Evaluation._search_domain_for_period(
+                    employees, self.date_from, self.date_to
+                )
+            )
+            .employee_id
+        )
         Template = self.env["sales.performance.evaluation.template"]
         vals_list = []
         without_template = self.env["hr.employee"]
         for employee in employees - existing:
-            template = self.template_id or Template._find_for_employee(employee, self.company_id)
+            template = self.template_id or Template._find_for_employee(
+                employee, self.company_id
+            )
             if not template:
                 without_template |= employee
                 continue
@@ -81,7 +110,8 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
             )
         evaluations = Evaluation.create(vals_list)
         message = self.env._(
-            "%(created)s evaluations created, %(skipped)s skipped (already evaluated for the "
+            "%(created)s evaluations created, %(skipped)s skipped (already evaluated "
+            "for the "
             "period), %(missing)s without a template.",
             created=len(evaluations),
             skipped=len(existing),
@@ -89,7 +119,8 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
         )
         for evaluation in evaluations:
             evaluation.message_post(
-                body=self.env._("Created in bulk for the period."), subtype_xmlid="mail.mt_note"
+                body=self.env._("Created in bulk for the period."),
+                subtype_xmlid="mail.mt_note",
             )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_performance.sales_performance_evaluation_action"

@@ -6,8 +6,11 @@ class SalesPerformanceEvaluationReopen(models.TransientModel):
     _description = "Reopen Evaluations"
 
     evaluation_ids = fields.Many2many(
-        "sales.performance.evaluation", "sales_performance_evaluation_reopen_rel",
-        "wizard_id", "evaluation_id", string="Evaluations",
+        "sales.performance.evaluation",
+        "sales_performance_evaluation_reopen_rel",
+        "wizard_id",
+        "evaluation_id",
+        string="Evaluations",
     )
     reason = fields.Text(required=True)
 

@@ -27,7 +27,9 @@ def test_kpi_score_no_cap():
     assert scoring.kpi_score(300.0, cap=0) == 300.0
 
 
-@pytest.mark.parametrize("rating,expected", [(1, 20.0), (2, 40.0), (3, 60.0), (4, 80.0), (5, 100.0)])
+@pytest.mark.parametrize(
+    "rating,expected", [(1, 20.0), (2, 40.0), (3, 60.0), (4, 80.0), (5, 100.0)]
+)
 def test_competency_score(rating, expected):
     assert scoring.competency_score(rating) == pytest.approx(expected)
 
