@@ -50,6 +50,8 @@ class TestEvaluationSecurity(EvaluationCommon):
                 {"weight": 90, "score_cap": 500}
             )
         with self.assertRaises(AccessError):
+            lines["won"].with_user(self.user_employee).write({"score": 120})
+        with self.assertRaises(AccessError):
             self.evaluation.with_user(self.user_employee).write(
                 {"manager_comment": "great"}
             )
