@@ -36,7 +36,6 @@ class SalesPerformanceEvaluation(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     employee_id = fields.Many2one(
         "hr.employee",
-        string="Employee",
         required=True,
         index=True,
         tracking=True,
@@ -51,7 +50,6 @@ class SalesPerformanceEvaluation(models.Model):
     )
     evaluator_id = fields.Many2one(
         "res.users",
-        string="Evaluator",
         compute="_compute_evaluator_id",
         store=True,
         readonly=False,
@@ -63,7 +61,6 @@ class SalesPerformanceEvaluation(models.Model):
     )
     manager_id = fields.Many2one(
         "hr.employee",
-        string="Manager",
         readonly=True,
         index=True,
         help="The employee's manager when the evaluation was created.",
@@ -71,15 +68,13 @@ class SalesPerformanceEvaluation(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    department_id = fields.Many2one(
-        "hr.department", string="Department", readonly=True, index=True
-    )
+    department_id = fields.Many2one("hr.department", readonly=True, index=True)
     job_id = fields.Many2one("hr.job", string="Job Position", readonly=True, index=True)
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", readonly=True, index=True
     )
     template_id = fields.Many2one(
-        "sales.performance.evaluation.template", string="Template", check_company=True
+        "sales.performance.evaluation.template", check_company=True
     )
     cycle = fields.Char(help="Optional evaluation cycle, e.g. 2026 H1.")
     date_from = fields.Date(string="Start", required=True, tracking=True)
@@ -125,7 +120,6 @@ class SalesPerformanceEvaluation(models.Model):
     )
     rating_id = fields.Many2one(
         "sales.performance.evaluation.rating",
-        string="Rating",
         compute="_compute_scores",
         store=True,
         index=True,
@@ -283,12 +277,12 @@ class SalesPerformanceEvaluation(models.Model):
             self._check_write_fields(set(vals))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_progress(self):
         if not self.env.su and any(e.state not in ("draft", "cancel") for e in self):
             raise UserError(
                 self.env._("Only draft or cancelled evaluations can be deleted.")
             )
-        return super().unlink()
 
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)

@@ -51,10 +51,8 @@ class SalesPerformanceEvaluationLine(models.Model):
     )
     name = fields.Char(required=True)
     weight = fields.Float(help="Weight of the line in percent of the final score.")
-    metric_id = fields.Many2one("sales.performance.metric", string="Metric")
-    competency_id = fields.Many2one(
-        "sales.performance.evaluation.competency", string="Competency"
-    )
+    metric_id = fields.Many2one("sales.performance.metric")
+    competency_id = fields.Many2one("sales.performance.evaluation.competency")
     target_value = fields.Float(string="Target", readonly=True, digits=(16, 2))
     achieved_value = fields.Float(string="Achieved", readonly=True, digits=(16, 2))
     attainment = fields.Float(
@@ -225,7 +223,8 @@ class SalesPerformanceEvaluationLine(models.Model):
             )
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_allowed(self):
         if not self.env.su:
             for evaluation in self.evaluation_id:
                 if evaluation._get_user_role() not in ("hr", "manager"):
@@ -235,11 +234,10 @@ class SalesPerformanceEvaluationLine(models.Model):
                             "lines."
                         )
                     )
-                if evaluation.state != "draft":
+                if evaluation.state not in ("draft", "cancel"):
                     raise UserError(
                         self.env._("Lines can only be removed from a draft evaluation.")
                     )
-        return super().unlink()
 
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)

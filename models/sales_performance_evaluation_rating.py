@@ -29,6 +29,32 @@ class SalesPerformanceEvaluationRating(models.Model):
         "The minimum score of a rating band cannot be negative.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        bands = super().create(vals_list)
+        bands._recompute_open_evaluations()
+        return bands
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"min_score", "active", "company_id"} & set(vals):
+            self._recompute_open_evaluations()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.browse()._recompute_open_evaluations()
+        return result
+
+    def _recompute_open_evaluations(self):
+        """Open evaluations follow edited bands; done ones keep the rating they got."""
+        evaluations = (
+            self.env["sales.performance.evaluation"]
+            .sudo()
+            .search([("state", "not in", ("done", "cancel"))])
+        )
+        self.env.add_to_compute(evaluations._fields["rating_id"], evaluations)
+
     @api.model
     def _band_for(self, score, company):
         """The band of ``score``: the company's own bands when it has some, else the

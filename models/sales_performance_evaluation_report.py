@@ -18,7 +18,6 @@ class SalesPerformanceEvaluationReport(models.Model):
     )
     company_average = fields.Float(readonly=True, aggregator="avg")
     difference = fields.Float(
-        string="Difference",
         readonly=True,
         aggregator="avg",
         help=(

@@ -114,10 +114,8 @@ class SalesPerformanceEvaluationTemplateLine(models.Model):
         default="competency",
     )
     name = fields.Char(required=True)
-    metric_id = fields.Many2one("sales.performance.metric", string="Metric")
-    competency_id = fields.Many2one(
-        "sales.performance.evaluation.competency", string="Competency"
-    )
+    metric_id = fields.Many2one("sales.performance.metric")
+    competency_id = fields.Many2one("sales.performance.evaluation.competency")
     weight = fields.Float(help="Weight of the line in percent of the final score.")
     score_cap = fields.Float(string="Cap", default=scoring.DEFAULT_CAP)
 

@@ -104,7 +104,9 @@ class SalesPerformanceMetric(models.Model):
     @api.depends("computation", "sum_field_id.ttype")
     def _compute_value_type(self):
         for metric in self:
-            is_amount = metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+            is_amount = (
+                metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+            )
             metric.value_type = "monetary" if is_amount else "number"
 
     def _compute_target_count(self):
@@ -166,7 +168,10 @@ class SalesPerformanceMetric(models.Model):
                 )
         if self.date_field_id.ttype not in ("date", "datetime"):
             raise ValidationError(
-                self.env._("The date field %(field)s is not a date.", field=self.date_field_id.name)
+                self.env._(
+                    "The date field %(field)s is not a date.",
+                    field=self.date_field_id.name,
+                )
             )
         if self.user_field_id.relation != "res.users":
             raise ValidationError(
@@ -192,11 +197,15 @@ class SalesPerformanceMetric(models.Model):
             )
         if self.computation == "first" and self.key_field_id.ttype != "many2one":
             raise ValidationError(
-                self.env._("A metric counting first records needs a key field (a many2one).")
+                self.env._(
+                    "A metric counting first records needs a key field (a many2one)."
+                )
             )
         if self.pipeline_forecast and model_name != "crm.lead":
             raise ValidationError(
-                self.env._("Only metrics on opportunities can forecast with the pipeline.")
+                self.env._(
+                    "Only metrics on opportunities can forecast with the pipeline."
+                )
             )
         try:
             domain = Domain(self._parse_domain())
@@ -261,7 +270,10 @@ class SalesPerformanceMetric(models.Model):
         if not currency_field or not currency_field.store:
             return SQL("COALESCE(%s, 0)", amount)
         currency = Model._field_to_sql(query.table, currency_fname, query)
-        day = SQL("(%s)::date", Model._field_to_sql(query.table, self.date_field_id.name, query))
+        day = SQL(
+            "(%s)::date",
+            Model._field_to_sql(query.table, self.date_field_id.name, query),
+        )
         company_currency = SQL(
             "(SELECT c.currency_id FROM res_company c WHERE c.id = %s)", company_sql
         )
@@ -308,8 +320,12 @@ class SalesPerformanceMetric(models.Model):
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             base_domain &= Domain("company_id", "in", list(company_ids))
         if self.computation == "first":
-            return self._compute_first_values(Model, base_domain, date_from, date_to, tz_name)
-        query = Model._search(base_domain & self._period_domain(date_from, date_to, tz_name))
+            return self._compute_first_values(
+                Model, base_domain, date_from, date_to, tz_name
+            )
+        query = Model._search(
+            base_domain & self._period_domain(date_from, date_to, tz_name)
+        )
         user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
         team_sql = (
             Model._field_to_sql(query.table, self.team_field_id.name, query)
@@ -322,7 +338,9 @@ class SalesPerformanceMetric(models.Model):
         else:
             value_sql = SQL("COUNT(*)")
         query.groupby = SQL("1, 2, 3")
-        rows = self.env.execute_query(query.select(company_sql, user_sql, team_sql, value_sql))
+        rows = self.env.execute_query(
+            query.select(company_sql, user_sql, team_sql, value_sql)
+        )
         return {
             (company, user, team): float(value or 0.0)
             for company, user, team, value in rows
@@ -392,13 +410,16 @@ class SalesPerformanceMetric(models.Model):
         )
         weighted = (
             "expected_revenue"
-            if self.computation == "sum" and self.sum_field_id.name == "expected_revenue"
+            if self.computation == "sum"
+            and self.sum_field_id.name == "expected_revenue"
             else None
         )
         aggregates = ["probability:sum"]
         if weighted:
             aggregates = ["prorated_revenue:sum"]
-        groups = Lead._read_group(domain, ["company_id", "user_id", "team_id"], aggregates)
+        groups = Lead._read_group(
+            domain, ["company_id", "user_id", "team_id"], aggregates
+        )
         result = defaultdict(float)
         for company, user, team, total in groups:
             value = total if weighted else total / 100.0
@@ -421,7 +442,9 @@ class SalesPerformanceMetric(models.Model):
             if self.team_field_id:
                 domain &= Domain(self.team_field_id.name, "=", target.team_id.id)
             else:
-                domain &= Domain(self.user_field_id.name, "in", target.team_id.member_ids.ids)
+                domain &= Domain(
+                    self.user_field_id.name, "in", target.team_id.member_ids.ids
+                )
         if self.computation == "first":
             ids = self._first_record_ids(Model, domain, target)
             return Domain("id", "in", ids)

@@ -91,7 +91,9 @@ class SalesPerformanceTarget(models.Model):
     date_from = fields.Date(string="Start", required=True, index=True, tracking=True)
     date_to = fields.Date(string="End", required=True, index=True, tracking=True)
     target_value = fields.Float(string="Target", tracking=True, digits=(16, 2))
-    achieved_value = fields.Float(string="Achieved", readonly=True, copy=False, digits=(16, 2))
+    achieved_value = fields.Float(
+        string="Achieved", readonly=True, copy=False, digits=(16, 2)
+    )
     attainment = fields.Float(
         string="Attainment (%)",
         compute="_compute_kpis",
@@ -145,9 +147,14 @@ class SalesPerformanceTarget(models.Model):
         check_company=True,
         help="The team or company target this one contributes to (the R of SMART).",
     )
-    child_ids = fields.One2many("sales.performance.target", "parent_id", string="Sub-targets")
+    child_ids = fields.One2many(
+        "sales.performance.target", "parent_id", string="Sub-targets"
+    )
     children_total = fields.Float(
-        string="Sub-targets Total", compute="_compute_rollup", store=True, digits=(16, 2)
+        string="Sub-targets Total",
+        compute="_compute_rollup",
+        store=True,
+        digits=(16, 2),
     )
     rollup_gap = fields.Float(
         string="Roll-up Gap",
@@ -185,17 +192,31 @@ class SalesPerformanceTarget(models.Model):
                 "user" if target.user_id else "team" if target.team_id else "company"
             )
 
-    @api.depends("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    @api.depends(
+        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+    )
     def _compute_name(self):
         for target in self:
-            who = target.user_id.name or target.team_id.name or target.company_id.name or ""
+            who = (
+                target.user_id.name
+                or target.team_id.name
+                or target.company_id.name
+                or ""
+            )
             period = ""
             if target.date_from and target.date_to:
                 period = "%s → %s" % (target.date_from, target.date_to)
-            target.name = " · ".join(p for p in (who, target.metric_id.name, period) if p)
+            target.name = " · ".join(
+                p for p in (who, target.metric_id.name, period) if p
+            )
 
     @api.depends(
-        "target_value", "achieved_value", "forecast_value", "date_from", "date_to", "state"
+        "target_value",
+        "achieved_value",
+        "forecast_value",
+        "date_from",
+        "date_to",
+        "state",
     )
     def _compute_kpis(self):
         today = fields.Date.context_today(self)
@@ -259,13 +280,15 @@ class SalesPerformanceTarget(models.Model):
             total = sum(target.child_ids.mapped("target_value"))
             target.children_total = total
             target.rollup_gap = target.target_value - total if target.child_ids else 0.0
-            target.rollup_mismatch = bool(target.child_ids) and not target.currency_id.is_zero(
-                target.rollup_gap
-            )
+            target.rollup_mismatch = bool(
+                target.child_ids
+            ) and not target.currency_id.is_zero(target.rollup_gap)
 
     @api.depends_context("uid")
     def _compute_is_manager(self):
-        is_admin = self.env.user.has_group("sales_performance.group_sales_performance_manager")
+        is_admin = self.env.user.has_group(
+            "sales_performance.group_sales_performance_manager"
+        )
         for target in self:
             target.is_manager = is_admin or target._is_led_by(self.env.user)
 
@@ -299,19 +322,27 @@ class SalesPerformanceTarget(models.Model):
                 )
             if target.parent_id:
                 if target.parent_id == target:
-                    raise ValidationError(self.env._("A target cannot be its own parent."))
+                    raise ValidationError(
+                        self.env._("A target cannot be its own parent.")
+                    )
                 if target.parent_id.metric_id != target.metric_id:
                     raise ValidationError(
-                        self.env._("A sub-target must measure the same metric as its parent.")
+                        self.env._(
+                            "A sub-target must measure the same metric as its parent."
+                        )
                     )
         if self._has_cycle("parent_id"):
             raise ValidationError(self.env._("Targets cannot be their own ancestors."))
 
-    @api.constrains("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    @api.constrains(
+        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+    )
     def _check_overlap(self):
         """One target per assignee x metric x period: a single query for the
         whole recordset, however many targets are checked."""
-        self.flush_model(["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"])
+        self.flush_model(
+            ["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -370,7 +401,14 @@ class SalesPerformanceTarget(models.Model):
                     )
                 locked._check_manager()
         res = super().write(vals)
-        if {"metric_id", "date_from", "date_to", "user_id", "team_id", "company_id"} & set(vals):
+        if {
+            "metric_id",
+            "date_from",
+            "date_to",
+            "user_id",
+            "team_id",
+            "company_id",
+        } & set(vals):
             self._recompute_batch(with_previous=True)
         return res
 
@@ -419,7 +457,10 @@ class SalesPerformanceTarget(models.Model):
         for target in self:
             if target.state != "draft":
                 raise UserError(
-                    self.env._("Only draft targets can be activated: %(name)s", name=target.name)
+                    self.env._(
+                        "Only draft targets can be activated: %(name)s",
+                        name=target.name,
+                    )
                 )
         self.write({"state": "active"})
         self._recompute_batch()
@@ -437,8 +478,12 @@ class SalesPerformanceTarget(models.Model):
         self._check_manager()
         if any(t.state == "draft" for t in self):
             raise UserError(self.env._("These targets are already drafts."))
-        if not self.env.user.has_group("sales_performance.group_sales_performance_manager"):
-            raise AccessError(self.env._("Only a sales performance administrator can reopen."))
+        if not self.env.user.has_group(
+            "sales_performance.group_sales_performance_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a sales performance administrator can reopen.")
+            )
         self.write({"state": "draft"})
         return True
 
@@ -455,7 +500,10 @@ class SalesPerformanceTarget(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_performance.sales_performance_target_revise_action"
         )
-        action["context"] = {"default_target_id": self.id, "default_new_value": self.target_value}
+        action["context"] = {
+            "default_target_id": self.id,
+            "default_new_value": self.target_value,
+        }
         return action
 
     def action_open_allocate(self):
@@ -473,7 +521,9 @@ class SalesPerformanceTarget(models.Model):
         domain = metric._source_domain(self)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=self.name),
+            "name": self.env._(
+                "%(metric)s: %(name)s", metric=metric.name, name=self.name
+            ),
             "res_model": metric.model_name,
             "view_mode": "list,form",
             "views": [(False, "list"), (False, "form")],
@@ -529,9 +579,9 @@ class SalesPerformanceTarget(models.Model):
 
         groups = defaultdict(list)
         for target in targets:
-            groups[(target.metric_id, target.date_from, target.date_to, target._get_tz())].append(
-                target
-            )
+            groups[
+                (target.metric_id, target.date_from, target.date_to, target._get_tz())
+            ].append(target)
         previous_groups = defaultdict(list)
         if with_previous:
             for (metric, date_from, date_to, tz_name), members in groups.items():
@@ -547,7 +597,9 @@ class SalesPerformanceTarget(models.Model):
             return target._value_from_index(index, team_members)
 
         for (metric, date_from, date_to, tz_name), members in groups.items():
-            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            rows = _index(
+                metric._compute_values(date_from, date_to, tz_name, company_ids)
+            )
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
                 pipeline = _index(
@@ -566,7 +618,9 @@ class SalesPerformanceTarget(models.Model):
                 )
                 values[target.id] = {"achieved": achieved, "forecast": forecast}
         for (metric, date_from, date_to, tz_name), members in previous_groups.items():
-            rows = _index(metric._compute_values(date_from, date_to, tz_name, company_ids))
+            rows = _index(
+                metric._compute_values(date_from, date_to, tz_name, company_ids)
+            )
             for target in members:
                 values[target.id]["previous"] = value_for(target, rows)
         self._write_computed(targets, values, today)
@@ -580,7 +634,10 @@ class SalesPerformanceTarget(models.Model):
         if self.team_id:
             if self.metric_id.team_field_id:
                 return by_team.get((company_id, self.team_id.id), 0.0)
-            return sum(by_user.get((company_id, uid), 0.0) for uid in team_members(self.team_id))
+            return sum(
+                by_user.get((company_id, uid), 0.0)
+                for uid in team_members(self.team_id)
+            )
         return by_company.get(company_id, 0.0)
 
     def _write_computed(self, targets, values, today):
@@ -592,7 +649,10 @@ class SalesPerformanceTarget(models.Model):
             achieved = float_round(val["achieved"], precision_digits=2)
             forecast = float_round(val["forecast"], precision_digits=2)
             kpis = target._kpis(
-                today, target.company_id._sales_performance_weekdays(), achieved, forecast
+                today,
+                target.company_id._sales_performance_weekdays(),
+                achieved,
+                forecast,
             )
             rows.append(
                 SQL(
@@ -600,7 +660,9 @@ class SalesPerformanceTarget(models.Model):
                     target.id,
                     achieved,
                     forecast,
-                    float_round(val.get("previous", target.previous_value), precision_digits=2),
+                    float_round(
+                        val.get("previous", target.previous_value), precision_digits=2
+                    ),
                     kpis["attainment"],
                     kpis["expected_value"],
                     kpis["status"],
@@ -653,7 +715,10 @@ class SalesPerformanceTarget(models.Model):
         ``{record: value}`` from one query (used by allocation and evaluations)."""
         by_user, by_team, _by_company = _index(
             metric._compute_values(
-                date_from, date_to, company.resource_calendar_id.tz or "UTC", {company.id}
+                date_from,
+                date_to,
+                company.resource_calendar_id.tz or "UTC",
+                {company.id},
             )
         )
         result = {user: by_user.get((company.id, user.id), 0.0) for user in users}
@@ -669,7 +734,11 @@ class SalesPerformanceTarget(models.Model):
 
 def _index(rows):
     """Index ``{(company, user, team): value}`` rows by user, team and company."""
-    by_user, by_team, by_company = defaultdict(float), defaultdict(float), defaultdict(float)
+    by_user, by_team, by_company = (
+        defaultdict(float),
+        defaultdict(float),
+        defaultdict(float),
+    )
     for (company, user, team), value in (rows or {}).items():
         by_user[(company, user)] += value
         by_team[(company, team)] += value

@@ -36,6 +36,20 @@ class TestEvaluationScoring(EvaluationCommon):
             self.env.ref("sales_performance.evaluation_rating_good"),
         )
 
+    def test_open_evaluations_follow_edited_bands(self):
+        evaluation = self._evaluation()
+        lines = self._lines(evaluation)
+        (lines["competency_a"] | lines["competency_b"]).write({"manager_rating": 5})
+        # 46 + 24 + 20 + 20 = 110: Outstanding (>= 110).
+        self.assertAlmostEqual(evaluation.final_score, 110.0)
+        outstanding = self.env.ref("sales_performance.evaluation_rating_outstanding")
+        self.assertEqual(evaluation.rating_id, outstanding)
+        outstanding.min_score = 115.0
+        self.assertEqual(
+            evaluation.rating_id,
+            self.env.ref("sales_performance.evaluation_rating_good"),
+        )
+
     def test_custom_cap(self):
         evaluation = self._evaluation()
         lines = self._lines(evaluation)

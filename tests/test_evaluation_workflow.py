@@ -174,6 +174,16 @@ class TestEvaluationWorkflow(EvaluationCommon):
         wizard.action_reopen()
         self.assertEqual(evaluation.state, "manager_review")
 
+    def test_delete_only_draft_or_cancelled(self):
+        done = self._done_evaluation()
+        with self.assertRaises(UserError):
+            done.with_user(self.user_hr).unlink()
+        draft = self._evaluation(date_from="2026-04-01", date_to="2026-06-30")
+        with self.assertRaises(AccessError):
+            draft.line_ids.with_user(self.user_employee).unlink()
+        draft.with_user(self.user_manager).unlink()
+        self.assertFalse(draft.exists())
+
     def test_cancel(self):
         evaluation = self._evaluation()
         with self.assertRaises(AccessError):
