@@ -297,6 +297,46 @@ class SalesPerformanceEvaluation(models.Model):
         return result
 
     # ------------------------------------------------------------------
+    # Hiding the manager's figures from the employee in searches too
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _private_restriction(self, fnames):
+        """A domain hiding the records whose private figures the user may not
+        see yet, when ``fnames`` (searched, grouped, aggregated or sorted on)
+        include such figures; None when nothing needs hiding."""
+        if self.env.su or self.env.user.has_group("hr.group_hr_user"):
+            return None
+        if not {fname.split(".")[0].split(":")[0] for fname in fnames} & set(
+            MANAGER_PRIVATE_FIELDS
+        ):
+            return None
+        return Domain("state", "not in", HIDDEN_STATES) | Domain(
+            "employee_user_id", "!=", self.env.uid
+        )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        domain = Domain(domain)
+        fnames = [condition.field_expr for condition in domain.iter_conditions()]
+        fnames += [
+            part.strip().split(" ")[0] for part in (order or "").split(",") if part
+        ]
+        restriction = self._private_restriction(fnames)
+        if restriction is not None:
+            domain &= restriction
+        return super()._search(
+            domain, offset=offset, limit=limit, order=order, **kwargs
+        )
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        restriction = self._private_restriction(list(groupby) + list(aggregates))
+        if restriction is not None:
+            domain = Domain(domain) & restriction
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
+    # ------------------------------------------------------------------
     # Rights
     # ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from ..engine import pacing, scoring
 
@@ -250,6 +251,46 @@ class SalesPerformanceEvaluationLine(models.Model):
                     for fname in hidden:
                         values[fname] = False
         return result
+
+    # ------------------------------------------------------------------
+    # Hiding the manager's figures from the employee in searches too
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _private_restriction(self, fnames):
+        """A domain hiding the records whose private figures the user may not
+        see yet, when ``fnames`` (searched, grouped, aggregated or sorted on)
+        include such figures; None when nothing needs hiding."""
+        if self.env.su or self.env.user.has_group("hr.group_hr_user"):
+            return None
+        if not {fname.split(".")[0].split(":")[0] for fname in fnames} & set(
+            MANAGER_PRIVATE_LINE_FIELDS
+        ):
+            return None
+        return Domain("evaluation_id.state", "not in", HIDDEN_STATES) | Domain(
+            "evaluation_id.employee_user_id", "!=", self.env.uid
+        )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
+        domain = Domain(domain)
+        fnames = [condition.field_expr for condition in domain.iter_conditions()]
+        fnames += [
+            part.strip().split(" ")[0] for part in (order or "").split(",") if part
+        ]
+        restriction = self._private_restriction(fnames)
+        if restriction is not None:
+            domain &= restriction
+        return super()._search(
+            domain, offset=offset, limit=limit, order=order, **kwargs
+        )
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        restriction = self._private_restriction(list(groupby) + list(aggregates))
+        if restriction is not None:
+            domain = Domain(domain) & restriction
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     def _check_write_fields(self, fnames):
         for evaluation in self.evaluation_id:

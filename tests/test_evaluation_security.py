@@ -79,6 +79,34 @@ class TestEvaluationSecurity(EvaluationCommon):
         as_employee.write({"self_rating": 4})
         self.assertEqual(lines["competency_a"].self_rating, 4)
 
+    def test_employee_cannot_search_hidden_manager_figures(self):
+        self.evaluation.action_start_self_assessment()
+        competencies = self.evaluation.line_ids.filtered(
+            lambda ln: ln.kind == "competency"
+        )
+        competencies.write({"self_rating": 3})
+        self.evaluation.action_submit_self_assessment()
+        competencies.write({"manager_rating": 4})
+        Line = self.env["sales.performance.evaluation.line"].with_user(
+            self.user_employee
+        )
+        Evaluation = self.Evaluation.with_user(self.user_employee)
+        self.assertFalse(Line.search([("manager_rating", "=", 4)]))
+        self.assertFalse(Evaluation.search([("final_score", ">", 0)]))
+        self.assertFalse(Evaluation._read_group([], ["rating_id"], ["__count"]))
+        self.assertFalse(Evaluation._read_group([], [], ["final_score:max"])[0][0])
+        # Their own self-rating stays searchable, and the manager sees everything.
+        self.assertEqual(Line.search([("self_rating", "=", 3)]), competencies)
+        self.assertEqual(
+            self.env["sales.performance.evaluation.line"]
+            .with_user(self.user_manager)
+            .search([("manager_rating", "=", 4)]),
+            competencies,
+        )
+        self.evaluation.action_done()
+        self.assertEqual(Line.search([("manager_rating", "=", 4)]), competencies)
+        self.assertEqual(Evaluation.search([("final_score", ">", 0)]), self.evaluation)
+
     def test_employee_writes_nothing_outside_their_step(self):
         line = self._lines(self.evaluation)["competency_a"]
         with self.assertRaises(AccessError):
