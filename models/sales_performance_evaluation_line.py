@@ -195,9 +195,7 @@ class SalesPerformanceEvaluationLine(models.Model):
         for vals in vals_list:
             vals["name"] = self._default_line_name(vals)
         lines = super().create(vals_list)
-        lines.filtered(
-            lambda ln: ln.kind == "kpi" and not ln.is_adjusted
-        ).sudo()._refresh_kpi()
+        lines.filtered(lambda ln: ln.kind == "kpi").sudo()._refresh_kpi()
         return lines
 
     def write(self, vals):
@@ -336,6 +334,17 @@ class SalesPerformanceEvaluationLine(models.Model):
                         name=evaluation.name,
                     )
                 )
+
+    def _get_report_name(self):
+        """The line's name in the report's language when it is the untouched
+        name of its competency or metric, else the name as typed."""
+        self.ensure_one()
+        source = self.competency_id or self.metric_id
+        if source:
+            langs = [code for code, _name in self.env["res.lang"].get_installed()]
+            if self.name in {source.with_context(lang=code).name for code in langs}:
+                return source.name
+        return self.name
 
     def _refresh_kpi(self):
         """Take the employee's targets of the line's metric in the period, summed.

@@ -4,6 +4,7 @@ import tempfile
 import unicodedata
 import unittest
 
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from .evaluation_common import EvaluationCommon
@@ -93,7 +94,37 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
         self.assertIn("绩效考核表", text)
         self.assertIn("最终得分", text)
         self.assertIn("良好", text)
+        self.assertIn("产品知识", text)  # the competency, in the employee's language
         self.assertIn("CJK", fonts)
+
+    def test_batch(self):
+        other = self._evaluation(
+            employee=self.emp_colleague,
+            template_id=False,
+            line_ids=[
+                Command.create(
+                    {
+                        "kind": "competency",
+                        "competency_id": self.competency_a.id,
+                        "weight": 100,
+                    }
+                )
+            ],
+        )
+        other.action_start_self_assessment()
+        other.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"self_rating": 5}
+        )
+        other.action_submit_self_assessment()
+        other.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"manager_rating": 5}
+        )
+        other.action_done()
+        html = self.report._render_qweb_html(
+            self.report, (self.evaluation | other).ids
+        )[0].decode()
+        self.assertIn("Eve Employee", html)
+        self.assertIn("Carl Colleague", html)
 
     def test_employee_cannot_print_before_done(self):
         evaluation = self._evaluation(employee=self.emp_colleague)
