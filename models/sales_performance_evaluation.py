@@ -116,7 +116,6 @@ class SalesPerformanceEvaluation(models.Model):
         store=True,
         aggregator="avg",
         digits=(16, 2),
-        tracking=True,
     )
     rating_id = fields.Many2one(
         "sales.performance.evaluation.rating",
@@ -568,6 +567,7 @@ class SalesPerformanceEvaluation(models.Model):
         self.sudo().write(
             {"state": "done", "date_done": fields.Date.context_today(self)}
         )
+        self._log_adjustments()
         self._schedule_next_activity()
         return True
 
@@ -647,6 +647,26 @@ class SalesPerformanceEvaluation(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    def _log_adjustments(self):
+        """Keep the manager's KPI adjustments and their justification in the
+        chatter once the review is submitted (not before: the employee would
+        read them there)."""
+        for evaluation in self:
+            for line in evaluation.line_ids.filtered("is_adjusted"):
+                evaluation.message_post(
+                    body=self.env._(
+                        "KPI %(name)s: score adjusted from %(old)s to %(new)s. "
+                        "Justification: %(reason)s",
+                        name=line.name,
+                        old=round(
+                            scoring.kpi_score(line.attainment, line.score_cap), 2
+                        ),
+                        new=round(line.adjusted_score, 2),
+                        reason=line.adjustment_reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _next_actor(self):
         """The user who acts next and the activity type they get."""

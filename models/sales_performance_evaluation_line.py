@@ -201,25 +201,9 @@ class SalesPerformanceEvaluationLine(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._check_write_fields(set(vals))
-        old_scores = {}
-        if "is_adjusted" in vals or "adjusted_score" in vals:
-            old_scores = {line.id: line.score for line in self}
         result = super().write(vals)
         if {"metric_id", "kind"} & set(vals):
             self.filtered(lambda ln: ln.kind == "kpi").sudo()._refresh_kpi()
-        for line in self.filtered(lambda ln: ln.id in old_scores and ln.is_adjusted):
-            line.evaluation_id.message_post(
-                body=self.env._(
-                    "KPI %(name)s: score adjusted from %(old)s to %(new)s. "
-                    "Justification: "
-                    "%(reason)s",
-                    name=line.name,
-                    old=round(old_scores[line.id], 2),
-                    new=round(line.score, 2),
-                    reason=line.adjustment_reason,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         return result
 
     @api.ondelete(at_uninstall=False)

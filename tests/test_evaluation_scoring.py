@@ -76,10 +76,19 @@ class TestEvaluationScoring(EvaluationCommon):
         # 46 + 20 % x 100 + 16 + 12 = 94
         self.assertAlmostEqual(lines["sales"].score, 100.0)
         self.assertAlmostEqual(evaluation.final_score, 94.0)
-        self.assertIn(
-            "Order booked a day late by the customer",
-            "\n".join(evaluation.message_ids.mapped("body")),
-        )
+        # Kept in the chatter when the manager submits the review, not before
+        # (the employee could read it there).
+        messages = "\n".join(evaluation.message_ids.mapped("body"))
+        self.assertNotIn("Order booked a day late by the customer", messages)
+        evaluation.action_start_self_assessment()
+        (lines["competency_a"] | lines["competency_b"]).write({"self_rating": 3})
+        evaluation.action_submit_self_assessment()
+        evaluation.action_done()
+        self.assertEqual(evaluation.state, "done")
+        self.assertAlmostEqual(evaluation.final_score, 94.0)
+        messages = "\n".join(evaluation.message_ids.mapped("body"))
+        self.assertIn("Order booked a day late by the customer", messages)
+        self.assertIn("from 120.0 to 100.0", messages)
 
     def test_refresh_kpis_follows_new_achievement(self):
         evaluation = self._evaluation()
