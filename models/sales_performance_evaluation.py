@@ -190,12 +190,18 @@ class SalesPerformanceEvaluation(models.Model):
     @api.depends("employee_id", "evaluator_id", "state")
     def _compute_user_role(self):
         for evaluation in self:
-            role = evaluation._get_user_role()
+            if not evaluation._origin and not evaluation.employee_user_id:
+                # A new evaluation being filled in: whoever creates it (HR or a
+                # manager, checked on save) fills it in as the manager does.
+                role = (
+                    "hr" if self.env.user.has_group("hr.group_hr_user") else "manager"
+                )
+            else:
+                role = evaluation._get_user_role()
             evaluation.user_role = role
-            evaluation.manager_visible = role in (
-                "hr",
-                "manager",
-            ) or evaluation.state not in (HIDDEN_STATES)
+            evaluation.manager_visible = (
+                role in ("hr", "manager") or evaluation.state not in HIDDEN_STATES
+            )
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .evaluation_common import EvaluationCommon
 
@@ -19,6 +19,24 @@ class TestEvaluationWorkflow(EvaluationCommon):
         self.assertEqual(evaluation.job_id, self.job)
         self.assertEqual(evaluation.state, "draft")
         self.assertEqual(len(evaluation.line_ids), 4)
+
+    def test_manager_creates_through_the_form(self):
+        Evaluation = self.env["sales.performance.evaluation"].with_user(
+            self.user_manager
+        )
+        with Form(Evaluation) as form:
+            form.employee_id = self.emp_employee
+            form.date_from = self.date_from
+            form.date_to = self.date_to
+            form.template_id = self.template
+        evaluation = form.record
+        self.assertEqual(evaluation.evaluator_id, self.user_manager)
+        self.assertEqual(len(evaluation.line_ids), 4)
+        self.assertAlmostEqual(evaluation.total_weight, 100.0)
+        # The employee sees the draft read-only.
+        form = Form(evaluation.with_user(self.user_employee))
+        with self.assertRaises(AssertionError):
+            form.date_to = self.date_from
 
     def test_whole_workflow_with_the_right_users(self):
         evaluation = self._evaluation(deadline="2026-04-15")
