@@ -3,3 +3,11 @@ from . import res_config_settings
 from . import sales_performance_metric
 from . import sales_performance_target
 from . import crm_team
+from . import sales_performance_evaluation_competency
+from . import sales_performance_evaluation_rating
+from . import sales_performance_evaluation_template
+from . import sales_performance_evaluation
+from . import sales_performance_evaluation_line
+from . import sales_performance_evaluation_report
+from . import hr_employee
+from . import sales_performance_evaluation_print

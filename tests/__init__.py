@@ -3,3 +3,9 @@ from . import test_sales_performance_target
 from . import test_sales_performance_target_allocate
 from . import test_sales_performance_target_generate
 from . import test_target_security
+from . import test_evaluation_scoring
+from . import test_evaluation_workflow
+from . import test_evaluation_security
+from . import test_evaluation_wizard
+from . import test_evaluation_report
+from . import test_evaluation_calibration

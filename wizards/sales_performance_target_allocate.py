@@ -8,7 +8,9 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
     _name = "sales.performance.target.allocate"
     _description = "Allocate a Target to Team Members"
 
-    parent_id = fields.Many2one("sales.performance.target", string="Target", required=True)
+    parent_id = fields.Many2one(
+        "sales.performance.target", string="Target", required=True
+    )
     company_id = fields.Many2one(related="parent_id.company_id")
     method = fields.Selection(
         [("equal", "Equally"), ("actual", "In Proportion to Actuals")],
@@ -40,14 +42,18 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
         """Members of a team target, teams of the company for a company target."""
         parent = self.parent_id
         if parent.user_id:
-            raise UserError(self.env._("A salesperson's target cannot be allocated further."))
+            raise UserError(
+                self.env._("A salesperson's target cannot be allocated further.")
+            )
         if parent.team_id:
             users = parent.team_id.member_ids.filtered(
                 lambda u: parent.company_id in u.company_ids
             )
             if not users:
                 raise UserError(
-                    self.env._("The team %(team)s has no members.", team=parent.team_id.name)
+                    self.env._(
+                        "The team %(team)s has no members.", team=parent.team_id.name
+                    )
                 )
             return users
         teams = self.env["crm.team"].search(
@@ -63,9 +69,13 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
         is_team = recipients._name == "crm.team"
         if self.method == "actual":
             if not (self.reference_date_from and self.reference_date_to):
-                raise UserError(self.env._("Choose the reference period of the actuals."))
+                raise UserError(
+                    self.env._("Choose the reference period of the actuals.")
+                )
             if self.reference_date_to < self.reference_date_from:
-                raise UserError(self.env._("The reference period must end after it starts."))
+                raise UserError(
+                    self.env._("The reference period must end after it starts.")
+                )
             actuals = self.env["sales.performance.target"]._actual_for(
                 parent.metric_id,
                 self.reference_date_from,
@@ -84,7 +94,9 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
         key = "team_id" if is_team else "user_id"
         return [
             {key: recipient.id, "weight": weight, "target_value": amount}
-            for recipient, weight, amount in zip(recipients, weights, amounts, strict=True)
+            for recipient, weight, amount in zip(
+                recipients, weights, amounts, strict=True
+            )
         ]
 
     def action_allocate(self):
@@ -113,11 +125,15 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
             if vals.get("user_id"):
                 child_vals["user_id"] = vals["user_id"]
                 child_vals["team_id"] = parent.team_id.id
-                if existing.filtered(lambda t, uid=vals["user_id"]: t.user_id.id == uid):
+                if existing.filtered(
+                    lambda t, uid=vals["user_id"]: t.user_id.id == uid
+                ):
                     continue
             else:
                 child_vals["team_id"] = vals["team_id"]
-                if existing.filtered(lambda t, tid=vals["team_id"]: t.team_id.id == tid):
+                if existing.filtered(
+                    lambda t, tid=vals["team_id"]: t.team_id.id == tid
+                ):
                     continue
             vals_list.append(child_vals)
         if not vals_list:

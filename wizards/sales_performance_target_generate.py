@@ -11,7 +11,9 @@ class SalesPerformanceTargetGenerate(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    year = fields.Integer(
+        required=True, default=lambda self: fields.Date.context_today(self).year
+    )
     period_type = fields.Selection(
         [("month", "Monthly"), ("quarter", "Quarterly")], required=True, default="month"
     )
@@ -46,11 +48,15 @@ class SalesPerformanceTargetGenerate(models.TransientModel):
         self.ensure_one()
         if self.assignee_type == "user":
             if not self.user_ids:
-                raise UserError(self.env._("Choose the salespeople to set targets for."))
+                raise UserError(
+                    self.env._("Choose the salespeople to set targets for.")
+                )
             return [{"user_id": user.id} for user in self.user_ids]
         if self.assignee_type == "team":
             if not self.team_ids:
-                raise UserError(self.env._("Choose the sales teams to set targets for."))
+                raise UserError(
+                    self.env._("Choose the sales teams to set targets for.")
+                )
             return [{"team_id": team.id} for team in self.team_ids]
         return [{}]
 
@@ -68,7 +74,10 @@ class SalesPerformanceTargetGenerate(models.TransientModel):
                     ("date_to", ">=", year_periods[0][0]),
                 ]
             ):
-                key = (target.user_id.id, target.team_id.id if not target.user_id else False)
+                key = (
+                    target.user_id.id,
+                    target.team_id.id if not target.user_id else False,
+                )
                 existing.add((key, target.date_from, target.date_to))
         vals_list = []
         for assignee in self._assignees():

@@ -7,7 +7,9 @@ class SalesPerformanceTargetRevise(models.TransientModel):
     _description = "Revise an Active Target"
 
     target_id = fields.Many2one("sales.performance.target", required=True)
-    current_value = fields.Float(related="target_id.target_value", string="Current Target")
+    current_value = fields.Float(
+        related="target_id.target_value", string="Current Target"
+    )
     new_value = fields.Float(string="New Target", required=True)
     reason = fields.Text(required=True)
 

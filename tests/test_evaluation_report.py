@@ -1,0 +1,136 @@
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import unittest
+
+from odoo.fields import Command
+from odoo.tests import HttpCase, tagged
+
+from .evaluation_common import EvaluationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationReport(EvaluationCommon, HttpCase):
+    """HttpCase: wkhtmltopdf fetches the report assets from the test server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        evaluation = cls._evaluation()
+        evaluation.action_start_self_assessment()
+        competencies = evaluation.line_ids.filtered(lambda ln: ln.kind == "competency")
+        competencies.write({"self_rating": 4})
+        evaluation.action_submit_self_assessment()
+        competencies.filtered(
+            lambda ln: ln.competency_id == cls.competency_a
+        ).manager_rating = 4
+        competencies.filtered(
+            lambda ln: ln.competency_id == cls.competency_b
+        ).manager_rating = 3
+        evaluation.action_done()
+        cls.evaluation = evaluation
+        cls.report = cls.env.ref("sales_performance.action_report_evaluation")
+
+    def _pdf_text(self, evaluation):
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(self.report, evaluation.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", handle.name, "-"],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+            fonts = subprocess.run(
+                ["pdffonts", handle.name], capture_output=True, check=True, text=True
+            ).stdout
+        # CJK fonts map some ideographs to Kangxi radicals in the text layer.
+        return unicodedata.normalize("NFKC", text), fonts
+
+    def _skip_without_tools(self):
+        if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):
+            raise unittest.SkipTest(
+                "wkhtmltopdf and pdftotext are needed to check the PDF"
+            )
+
+    def test_html_content(self):
+        # 40 % x 115 + 20 % x 120 + 20 % x 80 + 20 % x 60 = 98
+        html = self.report._render_qweb_html(self.report, self.evaluation.ids)[
+            0
+        ].decode()
+        self.assertIn("Eve Employee", html)
+        self.assertIn("98.00", html)
+        self.assertIn("Noto Sans CJK SC", html)
+        for label in ("Key Performance Indicators", "Competencies", "Signature"):
+            self.assertIn(label, html)
+
+    def test_pdf_in_english(self):
+        self._skip_without_tools()
+        self.emp_employee.lang = "en_US"
+        text, _fonts = self._pdf_text(self.evaluation)
+        self.assertIn("Eve Employee", text)
+        self.assertIn("98.00", text)
+        self.assertIn("Performance Appraisal", text)
+        self.assertIn("Good", text)
+
+    def test_pdf_in_chinese(self):
+        self._skip_without_tools()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_performance"], ["zh_CN"]
+        )
+        self.emp_employee.write({"name": "王小明", "lang": "zh_CN"})
+        text, fonts = self._pdf_text(self.evaluation)
+        self.assertIn("王小明", text)
+        self.assertIn("98.00", text)
+        self.assertIn("绩效考核表", text)
+        self.assertIn("最终得分", text)
+        self.assertIn("良好", text)
+        self.assertIn("产品知识", text)  # the competency, in the employee's language
+        self.assertIn("CJK", fonts)
+
+    def test_batch(self):
+        other = self._evaluation(
+            employee=self.emp_colleague,
+            template_id=False,
+            line_ids=[
+                Command.create(
+                    {
+                        "kind": "competency",
+                        "competency_id": self.competency_a.id,
+                        "weight": 100,
+                    }
+                )
+            ],
+        )
+        other.action_start_self_assessment()
+        other.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"self_rating": 5}
+        )
+        other.action_submit_self_assessment()
+        other.line_ids.filtered(lambda ln: ln.kind == "competency").write(
+            {"manager_rating": 5}
+        )
+        other.action_done()
+        html = self.report._render_qweb_html(
+            self.report, (self.evaluation | other).ids
+        )[0].decode()
+        self.assertIn("Eve Employee", html)
+        self.assertIn("Carl Colleague", html)
+
+    def test_employee_cannot_print_before_done(self):
+        evaluation = self._evaluation(employee=self.emp_colleague)
+        from odoo.exceptions import AccessError
+
+        with self.assertRaises(AccessError):
+            self.report.with_user(self.user_colleague)._render_qweb_html(
+                self.report, evaluation.ids
+            )
