@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
+from ..engine.payout import fmt
 from .sales_performance_incentive_plan import INCENTIVE_ADMIN
 
 # Statement fields that never change once the statement left draft.
@@ -348,10 +349,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         amount=self.currency_id.round(part.amount),
                         explanation=self.env._(
                             "%(rate)s%% of %(part)s in band %(band)s = %(amount)s",
-                            rate=part.rate,
-                            part=round(part.base_part, 2),
+                            rate=fmt(part.rate),
+                            part=fmt(part.base_part),
                             band=part.band,
-                            amount=round(part.amount, 2),
+                            amount=fmt(part.amount),
                         ),
                     )
                 )
@@ -433,13 +434,18 @@ class SalesPerformanceIncentiveStatement(models.Model):
                             "The base of %(rule)s for %(from)s → %(to)s went from "
                             "%(old)s to %(new)s after the statement was approved "
                             "(reversed, cancelled or reduced documents). The difference "
-                            "%(diff)s is taken back at the rate originally applied: "
-                            "%(amount)s.",
+                            "%(diff)s is taken back at the rate originally applied "
+                            "(%(rate)s): %(amount)s.",
                             rule=origin.name,
-                            old=round(origin.base + done_base, 2),
-                            new=round(current[origin.id], 2),
-                            diff=round(diff, 2),
-                            amount=amount,
+                            old=fmt(origin.base + done_base),
+                            new=fmt(current[origin.id]),
+                            diff=fmt(diff),
+                            rate=(
+                                self.env._("%(amount)s per record", amount=fmt(origin.unit_amount))
+                                if origin.kind == "spiff"
+                                else "%s%%" % fmt(round(origin.rate, 4))
+                            ),
+                            amount=fmt(amount),
                             **{"from": origin.date_from, "to": origin.date_to},
                         ),
                     }
