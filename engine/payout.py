@@ -22,7 +22,7 @@ Definitions (attainment and tier bounds are percents, rates are percents):
 
 Every function returns a :class:`Payout` with the breakdown (one
 :class:`BandPart` per band applied) and a plain-language explanation. The
-explanation's sentences go through ``translate(message, **params)`` so that
+explanation's sentences go through ``_(message, **params)`` so that
 the caller can translate them (default: plain ``%`` formatting).
 """
 
@@ -149,6 +149,7 @@ def check_tiers(tiers, kind="commission"):
 def _apply_gate_cap(result, gate, cap, translate):
     """Gate, cap and the no-negative rule on ``result.gross``; returns the
     sentences to append to the explanation."""
+    _ = translate
     notes = []
     amount = max(result.gross, 0.0)
     if gate:
@@ -156,7 +157,7 @@ def _apply_gate_cap(result, gate, cap, translate):
             result.gate_applied = True
             amount = 0.0
             notes.append(
-                translate(
+                _(
                     "Gate: the rule pays from %(gate)s%% attainment and there is no "
                     "target to measure it, so nothing is paid.",
                     gate=fmt(gate),
@@ -166,7 +167,7 @@ def _apply_gate_cap(result, gate, cap, translate):
             result.gate_applied = True
             amount = 0.0
             notes.append(
-                translate(
+                _(
                     "Gate: attainment %(attainment)s%% is below the %(gate)s%% gate, "
                     "so nothing is paid.",
                     attainment=fmt(result.attainment),
@@ -176,7 +177,7 @@ def _apply_gate_cap(result, gate, cap, translate):
     if cap is not None and cap > 0 and amount > cap:
         result.cap_applied = True
         notes.append(
-            translate(
+            _(
                 "Cap: %(gross)s is limited to the cap of %(cap)s.",
                 gross=fmt(amount),
                 cap=fmt(cap),
@@ -198,6 +199,7 @@ def commission(
     translate=_identity,
 ):
     """Commission on ``base`` (B). See the module docstring."""
+    _ = translate
     base = float(base or 0.0)
     result = Payout(base=base, attainment=attainment(base, target))
     ordered = sort_tiers(tiers)
@@ -205,7 +207,7 @@ def commission(
     on_attainment = basis == ATTAINMENT
     if on_attainment and result.attainment is None:
         sentences.append(
-            translate(
+            _(
                 "Base %(base)s; the tiers are on attainment and there is no target "
                 "for the period, so no commission is due.",
                 base=fmt(base),
@@ -219,7 +221,7 @@ def commission(
     measure = result.attainment if on_attainment else base
     if on_attainment:
         sentences.append(
-            translate(
+            _(
                 "Base %(base)s against a target of %(target)s: attainment %(attainment)s%%.",
                 base=fmt(base),
                 target=fmt(target),
@@ -227,7 +229,7 @@ def commission(
             )
         )
     else:
-        sentences.append(translate("Base %(base)s.", base=fmt(base)))
+        sentences.append(_("Base %(base)s.", base=fmt(base)))
     if mode == MARGINAL:
         gross = 0.0
         for tier in ordered:
@@ -242,7 +244,7 @@ def commission(
                 BandPart(tier.label(unit), tier.lower, tier.upper, part, tier.rate, amount)
             )
             sentences.append(
-                translate(
+                _(
                     "Band %(band)s: %(rate)s%% of %(part)s = %(amount)s.",
                     band=tier.label(unit),
                     rate=fmt(tier.rate),
@@ -254,10 +256,10 @@ def commission(
         result.band = result.parts[-1].band if result.parts else ""
         result.rate = gross / base * 100.0 if base > 0 else 0.0
         if not result.parts:
-            sentences.append(translate("No band is reached, so no commission is due."))
+            sentences.append(_("No band is reached, so no commission is due."))
         else:
             sentences.append(
-                translate(
+                _(
                     "Marginal tiers: each band's rate applies to the part of the base "
                     "inside the band; total %(gross)s.",
                     gross=fmt(gross),
@@ -275,7 +277,7 @@ def commission(
         if band is None:
             result.gross = 0.0
             sentences.append(
-                translate(
+                _(
                     "%(measure)s%(unit)s is in no band, so no commission is due.",
                     measure=fmt(measure),
                     unit=unit,
@@ -289,7 +291,7 @@ def commission(
                 BandPart(result.band, band.lower, band.upper, base, band.rate, result.gross)
             )
             sentences.append(
-                translate(
+                _(
                     "Flat tiers: %(measure)s%(unit)s falls in band %(band)s, whose rate "
                     "%(rate)s%% applies to the whole base: %(rate)s%% of %(base)s = "
                     "%(amount)s.",
@@ -303,7 +305,7 @@ def commission(
             )
     notes = _apply_gate_cap(result, gate, cap, translate)
     if result.gross < 0 and not notes:
-        notes.append(translate("A commission is never negative: nothing is paid."))
+        notes.append(_("A commission is never negative: nothing is paid."))
     result.explanation = " ".join(sentences + notes)
     return result
 
@@ -311,12 +313,13 @@ def commission(
 def bonus(achieved, target, tiers, gate=0.0, cap=None, translate=_identity):
     """Fixed bonus of the highest threshold (tier ``lower``) reached by the
     attainment; ``tiers`` carry the bonus in ``amount``."""
+    _ = translate
     achieved = float(achieved or 0.0)
     result = Payout(base=achieved, attainment=attainment(achieved, target))
     sentences = []
     if result.attainment is None:
         sentences.append(
-            translate(
+            _(
                 "Base %(base)s; a bonus is paid on attainment and there is no target "
                 "for the period, so no bonus is due.",
                 base=fmt(achieved),
@@ -325,7 +328,7 @@ def bonus(achieved, target, tiers, gate=0.0, cap=None, translate=_identity):
     else:
         reached = [t for t in sort_tiers(tiers) if result.attainment >= t.lower]
         sentences.append(
-            translate(
+            _(
                 "Base %(base)s against a target of %(target)s: attainment %(attainment)s%%.",
                 base=fmt(achieved),
                 target=fmt(target),
@@ -341,7 +344,7 @@ def bonus(achieved, target, tiers, gate=0.0, cap=None, translate=_identity):
                 BandPart(result.band, best.lower, None, achieved, 0.0, best.amount)
             )
             sentences.append(
-                translate(
+                _(
                     "The highest threshold reached is %(threshold)s%%, which pays "
                     "%(amount)s.",
                     threshold=fmt(best.lower),
@@ -351,7 +354,7 @@ def bonus(achieved, target, tiers, gate=0.0, cap=None, translate=_identity):
         else:
             lowest = min((t.lower for t in tiers), default=None)
             sentences.append(
-                translate(
+                _(
                     "No threshold is reached (the first is %(threshold)s%%), so no "
                     "bonus is due.",
                     threshold=fmt(lowest),
@@ -374,6 +377,7 @@ def spiff(
 ):
     """``unit_amount`` per qualifying record, at most ``max_count`` records
     (0 = no maximum). ``achieved``/``target`` only serve the gate."""
+    _ = translate
     count = max(float(count or 0.0), 0.0)
     paid = min(count, max_count) if max_count and max_count > 0 else count
     unit_amount = float(unit_amount or 0.0)
@@ -388,7 +392,7 @@ def spiff(
     result.band = "× %s" % fmt(paid)
     result.parts.append(BandPart(result.band, 0.0, None, paid, 0.0, result.gross))
     sentences = [
-        translate(
+        _(
             "%(count)s qualifying records at %(unit)s each = %(amount)s.",
             count=fmt(paid),
             unit=fmt(unit_amount),
@@ -398,7 +402,7 @@ def spiff(
     if paid < count:
         sentences.insert(
             0,
-            translate(
+            _(
                 "%(count)s qualifying records, of which at most %(max)s are paid.",
                 count=fmt(count),
                 max=fmt(max_count),

@@ -339,14 +339,20 @@ class SalesPerformanceIncentivePlan(models.Model):
             )
             targets = {(user.id, metric.id): total for user, metric, total in groups}
         result = {}
+        translators = {}
         for user in users:
+            # explanations in the salesperson's language
+            lang = user.lang or self.env.lang or "en_US"
+            if lang not in translators:
+                translators[lang] = self.with_context(lang=lang).env._
+            translate = translators[lang]
             lines = []
             for rule in rules:
                 metric_id = rule.get("metric_id")
                 base = achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
                 target = targets.get((user.id, metric_id))
                 lines.append(
-                    (rule, base, target, payout.compute_rule(rule, base, target, self.env._))
+                    (rule, base, target, payout.compute_rule(rule, base, target, translate))
                 )
             result[user.id] = lines
         return result

@@ -295,10 +295,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         "hold_reason": plan._eligibility_hold(statement.user_id) or False,
                     }
                 )
+                localized = statement.with_context(
+                    lang=statement.user_id.lang or self.env.lang or "en_US"
+                )
                 for sequence, (rule, base, target, result) in enumerate(
                     results.get(statement.user_id.id, []), start=1
                 ):
-                    vals_list += statement._line_vals(sequence * 10, rule, base, target, result)
+                    vals_list += localized._line_vals(sequence * 10, rule, base, target, result)
         Line.with_context(incentive_recompute=True).create(vals_list)
         statements._add_clawbacks()
 
@@ -397,6 +400,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 current[line.id] = values.get(line.user_id.id, 0.0)
         vals_list = []
         for statement in self:
+            lang_env = statement.with_context(
+                lang=statement.user_id.lang or self.env.lang or "en_US"
+            ).env
             later = origins.filtered(
                 lambda line, s=statement: line.user_id == s.user_id
                 and line.statement_id.plan_id == s.plan_id
@@ -421,7 +427,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         "metric_id": origin.metric_id.id,
                         "kind": origin.kind,
                         "origin_line_id": origin.id,
-                        "name": self.env._(
+                        "name": lang_env._(
                             "Clawback: %(rule)s (%(from)s → %(to)s)",
                             rule=origin.name,
                             **{"from": origin.date_from, "to": origin.date_to},
@@ -430,7 +436,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         "rate": origin.rate,
                         "unit_amount": origin.unit_amount,
                         "amount": amount,
-                        "explanation": self.env._(
+                        "explanation": lang_env._(
                             "The base of %(rule)s for %(from)s → %(to)s went from "
                             "%(old)s to %(new)s after the statement was approved "
                             "(reversed, cancelled or reduced documents). The difference "
@@ -441,7 +447,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                             new=fmt(current[origin.id]),
                             diff=fmt(diff),
                             rate=(
-                                self.env._("%(amount)s per record", amount=fmt(origin.unit_amount))
+                                lang_env._("%(amount)s per record", amount=fmt(origin.unit_amount))
                                 if origin.kind == "spiff"
                                 else "%s%%" % fmt(round(origin.rate, 4))
                             ),

@@ -176,3 +176,30 @@ class TestIncentivePayout(IncentiveCommon):
             tier.rate = -1
         self.assertIn("negative", str(caught.exception))
         self.assertEqual(tier.rate, 2)
+
+    def test_generation_queries_do_not_grow_with_salespeople(self):
+        """Generating statements costs the same number of queries for 3 and
+        for 9 salespeople (batched creates, one achievement query per metric)."""
+        more = self.env["res.users"]
+        for index in range(6):
+            more |= self.env["res.users"].create(
+                {"name": "Extra %s" % index, "login": "inc_extra_%s" % index, "tz": "UTC"}
+            )
+        few_plan = self._plan([self._commission("marginal")], name="Few")
+        many_plan = self._plan(
+            [self._commission("marginal")], users=self.sp1 | self.sp2 | self.sp3 | more,
+            name="Many",
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        few_plan.generate_statements(*JAN)
+        self.env.flush_all()
+        few_queries = self.env.cr.sql_log_count - before
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        many_plan.generate_statements(*JAN)
+        self.env.flush_all()
+        many_queries = self.env.cr.sql_log_count - before
+        self.assertEqual(len(many_plan.statement_ids), 9)
+        self.assertLessEqual(many_queries, few_queries + 3, (few_queries, many_queries))

@@ -4,6 +4,8 @@ import json
 import zipfile
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -324,3 +326,22 @@ class TestIncentiveStatement(IncentiveCommon):
         )
         self.assertFalse(other.amount_chosen)
         self.assertFalse(other.explanation)
+
+    def test_drill_down_to_source_documents(self):
+        plan = self._plan([self._commission("flat")])
+        statement = self._by_user(plan.generate_statements(*JAN))[self.sp1]
+        line = statement.line_ids.filtered(lambda l: l.line_type == "rule")
+        action = line.action_view_sources()
+        self.assertEqual(action["res_model"], "crm.lead")
+        leads = self.env["crm.lead"].with_context(active_test=False).search(action["domain"])
+        self.assertEqual(leads, self.lead_sp1_a | self.lead_sp1_b)
+        self.assertAlmostEqual(sum(leads.mapped("expected_revenue")), line.base)
+
+    def test_scheduled_generation_at_period_end(self):
+        plan = self._plan([self._commission("flat")])
+        with freeze_time("2031-02-01 06:00:00"):
+            self.env["sales.performance.incentive.plan"]._cron_generate_statements()
+        statements = plan.statement_ids
+        self.assertEqual(len(statements), 3)
+        self.assertEqual(set(statements.mapped("date_from")), {JAN[0]})
+        self.assertEqual(self._by_user(statements)[self.sp2].amount_total, 9600.0)
