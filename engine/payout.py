@@ -26,6 +26,10 @@ explanation's sentences go through ``_(message, **params)`` so that
 the caller can translate them (default: plain ``%`` formatting).
 """
 
+# The explanations are marked with ``_`` so that Odoo's extraction puts them in
+# the addon's .pot; ``_`` is the caller's ``env._`` (no Odoo import here).
+# pylint: disable=prefer-env-translation
+
 from dataclasses import dataclass, field
 
 FLAT = "flat"
@@ -222,7 +226,8 @@ def commission(
     if on_attainment:
         sentences.append(
             _(
-                "Base %(base)s against a target of %(target)s: attainment %(attainment)s%%.",
+                "Base %(base)s against a target of %(target)s: "
+                "attainment %(attainment)s%%.",
                 base=fmt(base),
                 target=fmt(target),
                 attainment=fmt(result.attainment),
@@ -241,7 +246,9 @@ def commission(
             amount = part * tier.rate / 100.0
             gross += amount
             result.parts.append(
-                BandPart(tier.label(unit), tier.lower, tier.upper, part, tier.rate, amount)
+                BandPart(
+                    tier.label(unit), tier.lower, tier.upper, part, tier.rate, amount
+                )
             )
             sentences.append(
                 _(
@@ -288,12 +295,15 @@ def commission(
             result.band = band.label(unit)
             result.rate = band.rate
             result.parts.append(
-                BandPart(result.band, band.lower, band.upper, base, band.rate, result.gross)
+                BandPart(
+                    result.band, band.lower, band.upper, base, band.rate, result.gross
+                )
             )
             sentences.append(
                 _(
-                    "Flat tiers: %(measure)s%(unit)s falls in band %(band)s, whose rate "
-                    "%(rate)s%% applies to the whole base: %(rate)s%% of %(base)s = "
+                    "Flat tiers: %(measure)s%(unit)s falls in band %(band)s, "
+                    "whose rate %(rate)s%% applies to the whole base: "
+                    "%(rate)s%% of %(base)s = "
                     "%(amount)s.",
                     measure=fmt(measure),
                     unit=unit,
@@ -329,7 +339,8 @@ def bonus(achieved, target, tiers, gate=0.0, cap=None, translate=_identity):
         reached = [t for t in sort_tiers(tiers) if result.attainment >= t.lower]
         sentences.append(
             _(
-                "Base %(base)s against a target of %(target)s: attainment %(attainment)s%%.",
+                "Base %(base)s against a target of %(target)s: "
+                "attainment %(attainment)s%%.",
                 base=fmt(achieved),
                 target=fmt(target),
                 attainment=fmt(result.attainment),

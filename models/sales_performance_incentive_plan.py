@@ -41,7 +41,9 @@ class SalesPerformanceIncentivePlan(models.Model):
     date_from = fields.Date(
         string="Valid From",
         required=True,
-        default=lambda self: date_utils.start_of(fields.Date.context_today(self), "year"),
+        default=lambda self: date_utils.start_of(
+            fields.Date.context_today(self), "year"
+        ),
         tracking=True,
     )
     date_to = fields.Date(
@@ -59,13 +61,19 @@ class SalesPerformanceIncentivePlan(models.Model):
         index=True,
     )
     assignment_ids = fields.One2many(
-        "sales.performance.incentive.assignment", "plan_id", string="Assignees", copy=True
+        "sales.performance.incentive.assignment",
+        "plan_id",
+        string="Assignees",
+        copy=True,
     )
     rule_ids = fields.One2many(
         "sales.performance.incentive.rule", "plan_id", string="Rules", copy=True
     )
     version_ids = fields.One2many(
-        "sales.performance.incentive.plan.version", "plan_id", string="Versions", copy=False
+        "sales.performance.incentive.plan.version",
+        "plan_id",
+        string="Versions",
+        copy=False,
     )
     version = fields.Integer(compute="_compute_version", string="Current Version")
     version_date = fields.Date(
@@ -107,7 +115,9 @@ class SalesPerformanceIncentivePlan(models.Model):
         if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
             return
         raise AccessError(
-            self.env._("Only a sales manager or an incentive administrator can do this.")
+            self.env._(
+                "Only a sales manager or an incentive administrator can do this."
+            )
         )
 
     # ------------------------------------------------------------------
@@ -118,7 +128,9 @@ class SalesPerformanceIncentivePlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
-                    self.env._("Only a draft plan can be activated: %(plan)s", plan=plan.name)
+                    self.env._(
+                        "Only a draft plan can be activated: %(plan)s", plan=plan.name
+                    )
                 )
             if not plan.rule_ids:
                 raise UserError(
@@ -182,7 +194,9 @@ class SalesPerformanceIncentivePlan(models.Model):
             )
             effective = max(effective, plan.date_from)
             snapshot = json.dumps(plan._rules_snapshot(), sort_keys=True)
-            same_day = plan.version_ids.filtered(lambda v, d=effective: v.date_from == d)
+            same_day = plan.version_ids.filtered(
+                lambda v, d=effective: v.date_from == d
+            )
             if same_day:
                 same_day.rules_json = snapshot
                 continue
@@ -232,8 +246,12 @@ class SalesPerformanceIncentivePlan(models.Model):
     def _period_of(self, day):
         """The plan period (by its period type) that contains ``day``."""
         self.ensure_one()
-        granularity = {"month": "month", "quarter": "quarter", "year": "year"}[self.period_type]
-        return date_utils.start_of(day, granularity), date_utils.end_of(day, granularity)
+        granularity = {"month": "month", "quarter": "quarter", "year": "year"}[
+            self.period_type
+        ]
+        return date_utils.start_of(day, granularity), date_utils.end_of(
+            day, granularity
+        )
 
     def _periods_between(self, date_from, date_to):
         self.ensure_one()
@@ -349,14 +367,20 @@ class SalesPerformanceIncentivePlan(models.Model):
             lines = []
             for rule in rules:
                 metric_id = rule.get("metric_id")
-                base = achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
+                base = (
+                    achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
+                )
                 target = targets.get((user.id, metric_id))
                 lines.append(
-                    (rule, base, target, payout.compute_rule(rule, base, target, translate))
+                    (
+                        rule,
+                        base,
+                        target,
+                        payout.compute_rule(rule, base, target, translate),
+                    )
                 )
             result[user.id] = lines
         return result
-
 
     def _achieved_by_user(self, metric, date_from, date_to, users):
         """``{user_id: achieved value}`` of ``metric`` over the period, with
@@ -389,7 +413,10 @@ class SalesPerformanceIncentiveAssignment(models.Model):
     _check_company_auto = True
 
     plan_id = fields.Many2one(
-        "sales.performance.incentive.plan", required=True, index=True, ondelete="cascade"
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     user_id = fields.Many2one(
@@ -398,7 +425,9 @@ class SalesPerformanceIncentiveAssignment(models.Model):
         index=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, check_company=True
+    )
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="To")
 
@@ -418,7 +447,10 @@ class SalesPerformanceIncentivePlanVersion(models.Model):
     _order = "plan_id, version desc"
 
     plan_id = fields.Many2one(
-        "sales.performance.incentive.plan", required=True, index=True, ondelete="cascade"
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     version = fields.Integer(required=True)
@@ -441,8 +473,7 @@ class SalesPerformanceIncentivePlanVersion(models.Model):
     def _compute_rules_summary(self):
         for version in self:
             version.rules_summary = "\n".join(
-                rule.get("summary", rule.get("name", ""))
-                for rule in version._rules()
+                rule.get("summary", rule.get("name", "")) for rule in version._rules()
             )
 
     def _rules(self):

@@ -26,7 +26,10 @@ class SalesPerformanceIncentiveRule(models.Model):
     _check_company_auto = True
 
     plan_id = fields.Many2one(
-        "sales.performance.incentive.plan", required=True, index=True, ondelete="cascade"
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
@@ -43,7 +46,6 @@ class SalesPerformanceIncentiveRule(models.Model):
     )
     metric_id = fields.Many2one(
         "sales.performance.metric",
-        string="Metric",
         ondelete="restrict",
         help="Commission: the base is the salesperson's achieved value of this metric. "
         "SPIFF: every record counted by this metric pays the amount.",
@@ -56,8 +58,10 @@ class SalesPerformanceIncentiveRule(models.Model):
         "is needed). Amount: bands on the achieved value itself.",
     )
     mode = fields.Selection(
-        [("flat", "Flat (whole base at the reached band's rate)"),
-         ("marginal", "Marginal (each band's rate on the part inside it)")],
+        [
+            ("flat", "Flat (whole base at the reached band's rate)"),
+            ("marginal", "Marginal (each band's rate on the part inside it)"),
+        ],
         default="flat",
         required=True,
     )
@@ -67,14 +71,17 @@ class SalesPerformanceIncentiveRule(models.Model):
     cap = fields.Monetary(help="Maximum payout of the rule per period (0: no cap).")
     amount = fields.Monetary(string="Amount per Record", help="SPIFF: paid per record.")
     max_count = fields.Integer(
-        string="Maximum Count", help="SPIFF: at most this many records are paid (0: no maximum)."
+        string="Maximum Count",
+        help="SPIFF: at most this many records are paid (0: no maximum).",
     )
     tier_ids = fields.One2many(
         "sales.performance.incentive.tier", "rule_id", string="Tiers", copy=True
     )
     summary = fields.Char(compute="_compute_summary")
 
-    @api.depends("kind", "mode", "basis", "tier_ids", "amount", "max_count", "gate", "cap")
+    @api.depends(
+        "kind", "mode", "basis", "tier_ids", "amount", "max_count", "gate", "cap"
+    )
     def _compute_summary(self):
         for rule in self:
             rule.summary = rule._summary()
@@ -82,7 +89,9 @@ class SalesPerformanceIncentiveRule(models.Model):
     def _summary(self):
         if self.kind == "spiff":
             text = self.env._(
-                "%(amount)s per %(metric)s record", amount=self.amount, metric=self.metric_id.name
+                "%(amount)s per %(metric)s record",
+                amount=self.amount,
+                metric=self.metric_id.name,
             )
             if self.max_count:
                 text += self.env._(" (at most %(count)s)", count=self.max_count)
@@ -95,10 +104,19 @@ class SalesPerformanceIncentiveRule(models.Model):
             unit = "%" if self.basis == "attainment" else ""
             bands = ", ".join(
                 "[%s%s, %s): %s%%"
-                % (t.lower, unit, ("%s%s" % (t.upper, unit)) if t.upper else "∞", t.rate)
+                % (
+                    t.lower,
+                    unit,
+                    ("%s%s" % (t.upper, unit)) if t.upper else "∞",
+                    t.rate,
+                )
                 for t in self.tier_ids.sorted("lower")
             )
-            mode = self.env._("Marginal") if self.mode == "marginal" else self.env._("Flat")
+            mode = (
+                self.env._("Marginal")
+                if self.mode == "marginal"
+                else self.env._("Flat")
+            )
             text = "%s %s" % (mode, bands)
         if self.gate:
             text += self.env._("; gate %(gate)s%%", gate=self.gate)
@@ -109,17 +127,22 @@ class SalesPerformanceIncentiveRule(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains("kind", "metric_id", "gate", "cap", "amount", "max_count", "tier_ids")
+    @api.constrains(
+        "kind", "metric_id", "gate", "cap", "amount", "max_count", "tier_ids"
+    )
     def _check_rule(self):
         for rule in self:
             if rule.gate < 0:
                 raise ValidationError(
-                    self.env._("The gate of %(rule)s cannot be negative.", rule=rule.name)
+                    self.env._(
+                        "The gate of %(rule)s cannot be negative.", rule=rule.name
+                    )
                 )
             if rule.cap < 0:
                 raise ValidationError(
                     self.env._(
-                        "The cap of %(rule)s must be positive (0 means no cap).", rule=rule.name
+                        "The cap of %(rule)s must be positive (0 means no cap).",
+                        rule=rule.name,
                     )
                 )
             if rule.amount < 0 or rule.max_count < 0:
@@ -136,8 +159,8 @@ class SalesPerformanceIncentiveRule(models.Model):
             if rule.kind == "spiff" and rule.metric_id.computation == "sum":
                 raise ValidationError(
                     self.env._(
-                        "A SPIFF pays per record: %(metric)s sums amounts, choose a metric "
-                        "that counts records.",
+                        "A SPIFF pays per record: %(metric)s sums amounts, "
+                        "choose a metric that counts records.",
                         metric=rule.metric_id.name,
                     )
                 )
@@ -145,12 +168,19 @@ class SalesPerformanceIncentiveRule(models.Model):
 
     def _check_tiers(self):
         self.ensure_one()
-        tiers = [payout.Tier(t.lower, t.upper or None, t.rate, t.amount) for t in self.tier_ids]
+        tiers = [
+            payout.Tier(t.lower, t.upper or None, t.rate, t.amount)
+            for t in self.tier_ids
+        ]
         try:
-            payout.check_tiers(tiers, kind="bonus" if self.kind == "bonus" else "commission")
+            payout.check_tiers(
+                tiers, kind="bonus" if self.kind == "bonus" else "commission"
+            )
         except payout.TierError as error:
             messages = {
-                "negative_rate": self.env._("The rate of band %(band)s cannot be negative."),
+                "negative_rate": self.env._(
+                    "The rate of band %(band)s cannot be negative."
+                ),
                 "negative_amount": self.env._(
                     "The amount of band %(band)s cannot be negative."
                 ),
@@ -162,9 +192,12 @@ class SalesPerformanceIncentiveRule(models.Model):
                     "the previous one ends."
                 ),
                 "open_not_last": self.env._(
-                    "Band %(band)s is open-ended: only the last band may have no upper bound."
+                    "Band %(band)s is open-ended: only the last band may have "
+                    "no upper bound."
                 ),
-                "duplicate": self.env._("Two bonuses have the threshold %(threshold)s%%."),
+                "duplicate": self.env._(
+                    "Two bonuses have the threshold %(threshold)s%%."
+                ),
             }
             raise ValidationError(
                 self.env._(
@@ -187,7 +220,9 @@ class SalesPerformanceIncentiveRule(models.Model):
         plans = self.plan_id
         res = super().write(vals)
         if set(vals) & VERSIONED_FIELDS:
-            (plans | self.plan_id).filtered(lambda p: p.state == "active")._register_version()
+            (plans | self.plan_id).filtered(
+                lambda p: p.state == "active"
+            )._register_version()
         return res
 
     def unlink(self):
@@ -234,16 +269,22 @@ class SalesPerformanceIncentiveTier(models.Model):
     _order = "rule_id, lower, id"
 
     rule_id = fields.Many2one(
-        "sales.performance.incentive.rule", required=True, index=True, ondelete="cascade"
+        "sales.performance.incentive.rule",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     company_id = fields.Many2one(related="rule_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="rule_id.currency_id")
     lower = fields.Float(
-        string="From", help="Band start (attainment % or amount); bonus: threshold in %."
+        string="From",
+        help="Band start (attainment % or amount); bonus: threshold in %.",
     )
     upper = fields.Float(string="To", help="Band end, excluded (empty: open-ended).")
     rate = fields.Float(string="Rate (%)")
-    amount = fields.Monetary(string="Bonus", help="Bonus rules: paid when the threshold is reached.")
+    amount = fields.Monetary(
+        string="Bonus", help="Bonus rules: paid when the threshold is reached."
+    )
 
     @api.constrains("lower", "upper", "rate", "amount")
     def _check_band(self):
@@ -253,7 +294,9 @@ class SalesPerformanceIncentiveTier(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tiers = super().create(vals_list)
-        tiers.rule_id.plan_id.filtered(lambda p: p.state == "active")._register_version()
+        tiers.rule_id.plan_id.filtered(
+            lambda p: p.state == "active"
+        )._register_version()
         return tiers
 
     def write(self, vals):

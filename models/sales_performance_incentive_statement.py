@@ -28,13 +28,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     plan_id = fields.Many2one(
         "sales.performance.incentive.plan",
-        string="Plan",
         required=True,
         index=True,
         ondelete="restrict",
         check_company=True,
     )
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True
+    )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id", store=True)
     date_from = fields.Date(string="Period Start", required=True, index=True)
@@ -72,7 +73,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
         help="Why the payout is held (e.g. a mandatory certification is missing).",
     )
     confirmed_date = fields.Date(readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Date(readonly=True, copy=False)
     payment_date = fields.Date(readonly=True, copy=False, tracking=True)
     payment_ref = fields.Char(string="Payment Reference", readonly=True, copy=False)
@@ -103,13 +104,17 @@ class SalesPerformanceIncentiveStatement(models.Model):
     @api.depends("line_ids.amount", "line_ids.line_type")
     def _compute_amount_total(self):
         for statement in self:
-            statement.amount_total = statement.currency_id.round(
-                sum(
-                    line.amount
-                    for line in statement.line_ids
-                    if line.line_type != "band"
+            statement.amount_total = (
+                statement.currency_id.round(
+                    sum(
+                        line.amount
+                        for line in statement.line_ids
+                        if line.line_type != "band"
+                    )
                 )
-            ) if statement.currency_id else 0.0
+                if statement.currency_id
+                else 0.0
+            )
 
     @api.depends_context("uid")
     def _compute_can_approve(self):
@@ -140,13 +145,15 @@ class SalesPerformanceIncentiveStatement(models.Model):
         for statement in self:
             if statement.user_id == self.env.user:
                 raise AccessError(
-                    self.env._("Nobody approves or manages their own incentive statement.")
+                    self.env._(
+                        "Nobody approves or manages their own incentive statement."
+                    )
                 )
             if not (is_admin or statement._is_led_by(self.env.user)):
                 raise AccessError(
                     self.env._(
-                        "Only the salesperson's team leader or an incentive administrator "
-                        "can do this on %(name)s.",
+                        "Only the salesperson's team leader or an incentive "
+                        "administrator can do this on %(name)s.",
                         name=statement.name,
                     )
                 )
@@ -155,7 +162,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
         if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
             return
         raise AccessError(
-            self.env._("Only a sales manager or an incentive administrator can do this.")
+            self.env._(
+                "Only a sales manager or an incentive administrator can do this."
+            )
         )
 
     def _check_state(self, states, action):
@@ -190,7 +199,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(s.state not in ("draft", "cancel") for s in self):
-            raise UserError(self.env._("Only draft or cancelled statements can be deleted."))
+            raise UserError(
+                self.env._("Only draft or cancelled statements can be deleted.")
+            )
 
     # ------------------------------------------------------------------
     # Workflow
@@ -264,9 +275,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
         return True
 
     def action_print(self):
-        return self.env.ref("sales_performance.action_report_incentive_statement").report_action(
-            self
-        )
+        return self.env.ref(
+            "sales_performance.action_report_incentive_statement"
+        ).report_action(self)
 
     # ------------------------------------------------------------------
     # Computation
@@ -279,9 +290,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
         if not statements:
             return
         Line = self.env["sales.performance.incentive.statement.line"].sudo()
-        statements.line_ids.filtered(lambda line: line.line_type != "adjustment").with_context(
-            incentive_recompute=True
-        ).unlink()
+        statements.line_ids.filtered(
+            lambda line: line.line_type != "adjustment"
+        ).with_context(incentive_recompute=True).unlink()
         vals_list = []
         groups = statements.grouped(lambda s: (s.plan_id, s.date_from, s.date_to))
         for (plan, date_from, date_to), members in groups.items():
@@ -292,7 +303,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 statement.write(
                     {
                         "version_id": version.id or False,
-                        "hold_reason": plan._eligibility_hold(statement.user_id) or False,
+                        "hold_reason": plan._eligibility_hold(statement.user_id)
+                        or False,
                     }
                 )
                 localized = statement.with_context(
@@ -301,16 +313,22 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 for sequence, (rule, base, target, result) in enumerate(
                     results.get(statement.user_id.id, []), start=1
                 ):
-                    vals_list += localized._line_vals(sequence * 10, rule, base, target, result)
+                    vals_list += localized._line_vals(
+                        sequence * 10, rule, base, target, result
+                    )
         Line.with_context(incentive_recompute=True).create(vals_list)
         statements._add_clawbacks()
 
     def _line_vals(self, sequence, rule, base, target, result):
         self.ensure_one()
         rule_id = rule.get("id")
-        if rule_id and not self.env["sales.performance.incentive.rule"].sudo().browse(
+        if (
             rule_id
-        ).exists():
+            and not self.env["sales.performance.incentive.rule"]
+            .sudo()
+            .browse(rule_id)
+            .exists()
+        ):
             rule_id = False
         common = {
             "statement_id": self.id,
@@ -392,7 +410,12 @@ class SalesPerformanceIncentiveStatement(models.Model):
             applied[group_line.id] = [base, amount]
         current = {}
         groups = origins.grouped(
-            lambda line: (line.statement_id.plan_id, line.metric_id, line.date_from, line.date_to)
+            lambda line: (
+                line.statement_id.plan_id,
+                line.metric_id,
+                line.date_from,
+                line.date_to,
+            )
         )
         for (plan, metric, date_from, date_to), lines in groups.items():
             values = plan._achieved_by_user(metric, date_from, date_to, lines.user_id)
@@ -413,7 +436,11 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 diff = current[origin.id] - (origin.base + done_base)
                 if diff >= -0.005:
                     continue
-                per_unit = origin.unit_amount if origin.kind == "spiff" else origin.rate / 100.0
+                per_unit = (
+                    origin.unit_amount
+                    if origin.kind == "spiff"
+                    else origin.rate / 100.0
+                )
                 amount = statement.currency_id.round(diff * per_unit)
                 amount = max(amount, -(origin.amount + done_amount))
                 if statement.currency_id.is_zero(amount):
@@ -439,15 +466,19 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         "explanation": lang_env._(
                             "The base of %(rule)s for %(from)s → %(to)s went from "
                             "%(old)s to %(new)s after the statement was approved "
-                            "(reversed, cancelled or reduced documents). The difference "
-                            "%(diff)s is taken back at the rate originally applied "
+                            "(reversed, cancelled or reduced documents). The "
+                            "difference %(diff)s is taken back at the rate "
+                            "originally applied "
                             "(%(rate)s): %(amount)s.",
                             rule=origin.name,
                             old=fmt(origin.base + done_base),
                             new=fmt(current[origin.id]),
                             diff=fmt(diff),
                             rate=(
-                                lang_env._("%(amount)s per record", amount=fmt(origin.unit_amount))
+                                lang_env._(
+                                    "%(amount)s per record",
+                                    amount=fmt(origin.unit_amount),
+                                )
                                 if origin.kind == "spiff"
                                 else "%s%%" % fmt(round(origin.rate, 4))
                             ),
@@ -473,7 +504,9 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
     sequence = fields.Integer(default=500)
     line_type = fields.Selection(LINE_TYPES, default="adjustment", required=True)
     user_id = fields.Many2one(related="statement_id.user_id", store=True, index=True)
-    company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="statement_id.company_id", store=True, index=True
+    )
     currency_id = fields.Many2one(related="statement_id.currency_id")
     date_from = fields.Date(related="statement_id.date_from", store=True)
     date_to = fields.Date(related="statement_id.date_to", store=True)
@@ -528,7 +561,9 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
                 )
         if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
             raise AccessError(
-                self.env._("Only an incentive administrator adjusts a statement by hand.")
+                self.env._(
+                    "Only an incentive administrator adjusts a statement by hand."
+                )
             )
 
     @api.model_create_multi
@@ -575,7 +610,9 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
         domain = metric._source_domain(target)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=self.name),
+            "name": self.env._(
+                "%(metric)s: %(name)s", metric=metric.name, name=self.name
+            ),
             "res_model": metric.model_name,
             "view_mode": "list,form",
             "views": [(False, "list"), (False, "form")],

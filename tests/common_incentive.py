@@ -22,7 +22,11 @@ class IncentiveCommon(BaseCommon):
 
         def user(login, groups=salesman):
             return new_test_user(
-                cls.env, login=login, groups=groups, tz="UTC", company_id=company.id,
+                cls.env,
+                login=login,
+                groups=groups,
+                tz="UTC",
+                company_id=company.id,
                 company_ids=[Command.set(company.ids)],
             )
 
@@ -32,7 +36,8 @@ class IncentiveCommon(BaseCommon):
         cls.leader = user("inc_leader")
         cls.outsider = user("inc_outsider")
         cls.admin = user(
-            "inc_admin", salesman + ",sales_performance.group_sales_performance_incentive_admin"
+            "inc_admin",
+            salesman + ",sales_performance.group_sales_performance_incentive_admin",
         )
         cls.team = cls.env["crm.team"].create(
             {
@@ -93,13 +98,17 @@ class IncentiveCommon(BaseCommon):
             rule = dict(rule)
             tiers = rule.pop("tiers", [])
             if rule.get("kind") == "bonus":
-                tier_cmds = [Command.create({"lower": lo, "amount": amt}) for lo, amt in tiers]
+                tier_cmds = [
+                    Command.create({"lower": lo, "amount": amt}) for lo, amt in tiers
+                ]
             else:
                 tier_cmds = [
                     Command.create({"lower": lo, "upper": up or 0.0, "rate": rate})
                     for lo, up, rate in tiers
                 ]
-            rule_vals.append(Command.create({"name": "Rule", **rule, "tier_ids": tier_cmds}))
+            rule_vals.append(
+                Command.create({"name": "Rule", **rule, "tier_ids": tier_cmds})
+            )
         users = users if users is not None else (cls.sp1 | cls.sp2 | cls.sp3)
         plan = cls.env["sales.performance.incentive.plan"].create(
             {

@@ -104,7 +104,11 @@ class TestIncentivePayout(IncentiveCommon):
         plan = self._plan(
             [
                 self._commission("flat"),
-                {"kind": "bonus", "metric_id": self.metric_won.id, "tiers": [(100, 1000)]},
+                {
+                    "kind": "bonus",
+                    "metric_id": self.metric_won.id,
+                    "tiers": [(100, 1000)],
+                },
                 {"kind": "spiff", "metric_id": self.metric_won_count.id, "amount": 100},
             ]
         )
@@ -183,11 +187,16 @@ class TestIncentivePayout(IncentiveCommon):
         more = self.env["res.users"]
         for index in range(6):
             more |= self.env["res.users"].create(
-                {"name": "Extra %s" % index, "login": "inc_extra_%s" % index, "tz": "UTC"}
+                {
+                    "name": "Extra %s" % index,
+                    "login": "inc_extra_%s" % index,
+                    "tz": "UTC",
+                }
             )
         few_plan = self._plan([self._commission("marginal")], name="Few")
         many_plan = self._plan(
-            [self._commission("marginal")], users=self.sp1 | self.sp2 | self.sp3 | more,
+            [self._commission("marginal")],
+            users=self.sp1 | self.sp2 | self.sp3 | more,
             name="Many",
         )
         self.env.flush_all()

@@ -24,7 +24,9 @@ class TestIncentiveStatement(IncentiveCommon):
         Statement = self.env["sales.performance.incentive.statement"]
         self.assertEqual(Statement.search_count([("plan_id", "=", plan.id)]), 3)
         # lines are replaced, not added
-        self.assertEqual(len(second.line_ids.filtered(lambda l: l.line_type == "rule")), 3)
+        self.assertEqual(
+            len(second.line_ids.filtered(lambda line: line.line_type == "rule")), 3
+        )
 
     def test_generation_wizard_and_team_assignment(self):
         plan = self._plan([self._commission("flat")], users=self.env["res.users"])
@@ -137,7 +139,9 @@ class TestIncentiveStatement(IncentiveCommon):
         jan.action_recompute()
         self.assertEqual(jan.version, 1)
         self.assertEqual(jan.amount_total, 4500.0)
-        snapshot = json.loads(jan.line_ids.filtered(lambda l: l.line_type == "rule").rule_snapshot)
+        snapshot = json.loads(
+            jan.line_ids.filtered(lambda line: line.line_type == "rule").rule_snapshot
+        )
         self.assertEqual([t["rate"] for t in snapshot["tiers"]], [2.0, 5.0, 8.0])
         # February uses version 2: 90,000 in February at 90 % -> 6 %
         self.env["sales.performance.target"].create(
@@ -168,9 +172,9 @@ class TestIncentiveStatement(IncentiveCommon):
         self.lead_sp1_b.write({"stage_id": open_stage.id})
         self.lead_sp1_b.action_set_lost()
         feb = self._by_user(plan.generate_statements(*FEB))[self.sp1]
-        clawback = feb.line_ids.filtered(lambda l: l.line_type == "clawback")
+        clawback = feb.line_ids.filtered(lambda line: line.line_type == "clawback")
         self.assertEqual(len(clawback), 1)
-        jan_line = jan.line_ids.filtered(lambda l: l.line_type == "rule")
+        jan_line = jan.line_ids.filtered(lambda line: line.line_type == "rule")
         self.assertEqual(clawback.origin_line_id, jan_line)
         # 40,000 less at the 5 % originally applied
         self.assertAlmostEqual(clawback.base, -40000.0)
@@ -182,8 +186,12 @@ class TestIncentiveStatement(IncentiveCommon):
         # once taken back in an approved statement, March has nothing to take
         feb.with_user(self.leader).action_confirm()
         feb.with_user(self.leader).action_approve()
-        march = self._by_user(plan.generate_statements(date(2031, 3, 1), date(2031, 3, 31)))
-        self.assertFalse(march[self.sp1].line_ids.filtered(lambda l: l.line_type == "clawback"))
+        march = self._by_user(
+            plan.generate_statements(date(2031, 3, 1), date(2031, 3, 31))
+        )
+        self.assertFalse(
+            march[self.sp1].line_ids.filtered(lambda line: line.line_type == "clawback")
+        )
 
     def test_clawback_after_credit_note(self):
         metric = self.env.ref("sales_performance.metric_invoiced_revenue")
@@ -196,7 +204,12 @@ class TestIncentiveStatement(IncentiveCommon):
                 "invoice_date": date(2031, 1, 15),
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Service", "quantity": 1, "price_unit": 10000, "tax_ids": []}
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": 10000,
+                            "tax_ids": [],
+                        }
                     )
                 ],
             }
@@ -224,15 +237,23 @@ class TestIncentiveStatement(IncentiveCommon):
                 "reversed_entry_id": invoice.id,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Service", "quantity": 1, "price_unit": 2000, "tax_ids": []}
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": 2000,
+                            "tax_ids": [],
+                        }
                     )
                 ],
             }
         )
         refund.action_post()
         feb = plan.generate_statements(*FEB)
-        clawback = feb.line_ids.filtered(lambda l: l.line_type == "clawback")
-        self.assertEqual(clawback.origin_line_id, jan.line_ids.filtered(lambda l: l.line_type == "rule"))
+        clawback = feb.line_ids.filtered(lambda line: line.line_type == "clawback")
+        self.assertEqual(
+            clawback.origin_line_id,
+            jan.line_ids.filtered(lambda line: line.line_type == "rule"),
+        )
         self.assertAlmostEqual(clawback.base, -2000.0)
         self.assertAlmostEqual(clawback.amount, -100.0)  # 2,000 x 5 %
         self.assertIn("5%", clawback.explanation)
@@ -268,9 +289,9 @@ class TestIncentiveStatement(IncentiveCommon):
         self.assertIn("inc_sp1", shared)
         self.assertTrue(wizard.file_name.endswith(".xlsx"))
         with self.assertRaises(AccessError):
-            self.env["sales.performance.incentive.export"].with_user(self.leader).create(
-                {"date_from": JAN[0], "date_to": JAN[1]}
-            )
+            self.env["sales.performance.incentive.export"].with_user(
+                self.leader
+            ).create({"date_from": JAN[0], "date_to": JAN[1]})
 
     def test_whatif_compares_with_paid(self):
         active = self._plan([self._commission("flat")], name="Current")
@@ -278,7 +299,9 @@ class TestIncentiveStatement(IncentiveCommon):
         for statement in statements:
             statement.with_user(self.leader).action_confirm()
             statement.with_user(self.leader).action_approve()
-        draft = self._plan([self._commission("marginal")], name="Proposal", activate=False)
+        draft = self._plan(
+            [self._commission("marginal")], name="Proposal", activate=False
+        )
         wizard = (
             self.env["sales.performance.incentive.whatif"]
             .with_user(self.admin)
@@ -330,10 +353,14 @@ class TestIncentiveStatement(IncentiveCommon):
     def test_drill_down_to_source_documents(self):
         plan = self._plan([self._commission("flat")])
         statement = self._by_user(plan.generate_statements(*JAN))[self.sp1]
-        line = statement.line_ids.filtered(lambda l: l.line_type == "rule")
+        line = statement.line_ids.filtered(lambda line: line.line_type == "rule")
         action = line.action_view_sources()
         self.assertEqual(action["res_model"], "crm.lead")
-        leads = self.env["crm.lead"].with_context(active_test=False).search(action["domain"])
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search(action["domain"])
+        )
         self.assertEqual(leads, self.lead_sp1_a | self.lead_sp1_b)
         self.assertAlmostEqual(sum(leads.mapped("expected_revenue")), line.base)
 

@@ -18,7 +18,6 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
     )
     plan_id = fields.Many2one(
         "sales.performance.incentive.plan",
-        string="Plan",
         required=True,
         domain="[('state', '=', 'active')]",
     )
@@ -30,7 +29,9 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
     attainment = fields.Float(string="At Attainment (%)", default=100.0)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     amount_pace = fields.Monetary(string="At Current Pace", compute="_compute_estimate")
-    amount_chosen = fields.Monetary(string="At Chosen Attainment", compute="_compute_estimate")
+    amount_chosen = fields.Monetary(
+        string="At Chosen Attainment", compute="_compute_estimate"
+    )
     explanation = fields.Text(compute="_compute_estimate")
 
     @api.model
@@ -65,27 +66,36 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
         for wizard in self:
             wizard.amount_pace = wizard.amount_chosen = 0.0
             wizard.explanation = False
-            if not (wizard.plan_id and wizard.user_id and wizard.date) or not wizard._check_user():
+            if (
+                not (wizard.plan_id and wizard.user_id and wizard.date)
+                or not wizard._check_user()
+            ):
                 continue
             plan = wizard.plan_id.sudo()
             date_from, date_to = plan._period_of(wizard.date)
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
             metric_ids = [r["metric_id"] for r in rules if r.get("metric_id")]
-            targets = self.env["sales.performance.target"].sudo().search(
-                [
-                    ("user_id", "=", wizard.user_id.id),
-                    ("metric_id", "in", metric_ids),
-                    ("company_id", "=", plan.company_id.id),
-                    ("date_from", ">=", date_from),
-                    ("date_to", "<=", date_to),
-                    ("state", "in", ["active", "closed"]),
-                ]
+            targets = (
+                self.env["sales.performance.target"]
+                .sudo()
+                .search(
+                    [
+                        ("user_id", "=", wizard.user_id.id),
+                        ("metric_id", "in", metric_ids),
+                        ("company_id", "=", plan.company_id.id),
+                        ("date_from", ">=", date_from),
+                        ("date_to", "<=", date_to),
+                        ("state", "in", ["active", "closed"]),
+                    ]
+                )
             )
             target_by_metric, forecast_by_metric = {}, {}
             for target in targets:
                 key = target.metric_id.id
-                target_by_metric[key] = target_by_metric.get(key, 0.0) + target.target_value
+                target_by_metric[key] = (
+                    target_by_metric.get(key, 0.0) + target.target_value
+                )
                 forecast_by_metric[key] = (
                     forecast_by_metric.get(key, 0.0) + target.forecast_value
                 )
@@ -97,7 +107,9 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
                 pace = payout.compute_rule(rule, pace_base, target, self.env._)
                 target_value = target_by_metric.get(metric_id) or target
                 chosen_base = (target_value or 0.0) * wizard.attainment / 100.0
-                chosen = payout.compute_rule(rule, chosen_base, target_value, self.env._)
+                chosen = payout.compute_rule(
+                    rule, chosen_base, target_value, self.env._
+                )
                 pace_total += pace.amount
                 chosen_total += chosen.amount
                 texts.append(

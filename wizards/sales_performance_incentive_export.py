@@ -20,10 +20,10 @@ class SalesPerformanceIncentiveExport(models.TransientModel):
     file_name = fields.Char(readonly=True)
 
     def _statements(self):
-        states = ["approved", "paid"] if self.include_paid else ["approved"]
+        wanted = ["approved", "paid"] if self.include_paid else ["approved"]
         return self.env["sales.performance.incentive.statement"].search(
             [
-                ("state", "in", states),
+                ("state", "in", wanted),
                 ("date_from", ">=", self.date_from),
                 ("date_to", "<=", self.date_to),
             ],
@@ -55,7 +55,9 @@ class SalesPerformanceIncentiveExport(models.TransientModel):
         ]
         for col, header in enumerate(headers):
             sheet.write(0, col, header, bold)
-        states = dict(statements._fields["state"]._description_selection(self.env))
+        state_labels = dict(
+            statements._fields["state"]._description_selection(self.env)
+        )
         for row, statement in enumerate(statements, start=1):
             employee = statement.user_id.sudo().employee_ids[:1]
             values = [
@@ -67,7 +69,7 @@ class SalesPerformanceIncentiveExport(models.TransientModel):
                 str(statement.date_to),
                 statement.amount_total,
                 statement.currency_id.name,
-                states[statement.state],
+                state_labels[statement.state],
                 statement.id,
             ]
             for col, value in enumerate(values):

@@ -14,7 +14,6 @@ class SalesPerformanceIncentiveWhatif(models.TransientModel):
     )
     version_id = fields.Many2one(
         "sales.performance.incentive.plan.version",
-        string="Version",
         domain="[('plan_id', '=', plan_id)]",
         help="Simulate this version of the plan; empty: its current rules.",
     )
@@ -46,21 +45,27 @@ class SalesPerformanceIncentiveWhatif(models.TransientModel):
         rules = self.version_id._rules() if self.version_id else plan._rules_snapshot()
         simulated = {}
         for date_from, date_to in plan._periods_between(self.date_from, self.date_to):
-            users = compare._assignees(date_from, date_to) | plan._assignees(date_from, date_to)
+            users = compare._assignees(date_from, date_to) | plan._assignees(
+                date_from, date_to
+            )
             results = plan._compute_payouts(users, date_from, date_to, rules)
             for user_id, lines in results.items():
                 simulated[user_id] = simulated.get(user_id, 0.0) + sum(
                     result.amount for _rule, _base, _target, result in lines
                 )
-        paid_groups = self.env["sales.performance.incentive.statement"].sudo()._read_group(
-            [
-                ("plan_id", "=", compare.id),
-                ("state", "in", ["approved", "paid"]),
-                ("date_from", ">=", self.date_from),
-                ("date_to", "<=", self.date_to),
-            ],
-            ["user_id"],
-            ["amount_total:sum"],
+        paid_groups = (
+            self.env["sales.performance.incentive.statement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("plan_id", "=", compare.id),
+                    ("state", "in", ["approved", "paid"]),
+                    ("date_from", ">=", self.date_from),
+                    ("date_to", "<=", self.date_to),
+                ],
+                ["user_id"],
+                ["amount_total:sum"],
+            )
         )
         paid = {user.id: total for user, total in paid_groups}
         self.line_ids.unlink()
@@ -90,12 +95,16 @@ class SalesPerformanceIncentiveWhatifLine(models.TransientModel):
     _name = "sales.performance.incentive.whatif.line"
     _description = "Incentive What-if Line"
 
-    wizard_id = fields.Many2one("sales.performance.incentive.whatif", ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "sales.performance.incentive.whatif", ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     user_id = fields.Many2one("res.users", string="Salesperson")
     amount_simulated = fields.Monetary(string="Simulated")
     amount_paid = fields.Monetary(string="Paid")
-    amount_difference = fields.Monetary(string="Difference", compute="_compute_difference")
+    amount_difference = fields.Monetary(
+        string="Difference", compute="_compute_difference"
+    )
 
     @api.depends("amount_simulated", "amount_paid")
     def _compute_difference(self):

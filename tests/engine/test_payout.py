@@ -63,7 +63,9 @@ def test_marginal_on_amount_bands():
 def test_flat_on_amount_bands():
     tiers = [Tier(0, 10000, 1), Tier(10000, None, 3)]
     # B = 15,000 in [10,000, inf) -> 3 % of 15,000 = 450
-    assert payout.commission(15000, tiers, "flat", "amount").amount == pytest.approx(450.0)
+    assert payout.commission(15000, tiers, "flat", "amount").amount == pytest.approx(
+        450.0
+    )
 
 
 def test_below_first_band_pays_nothing():
@@ -84,7 +86,9 @@ def test_no_target_no_attainment_commission():
 def test_gate():
     # gate 50 %: a = 40 % pays nothing, a = 60 % pays 60 x 2 % = 1.2
     gated = payout.commission(40, TIERS, "flat", "attainment", target=100, gate=50)
-    assert gated.amount == 0 and gated.gate_applied and gated.gross == pytest.approx(0.8)
+    assert (
+        gated.amount == 0 and gated.gate_applied and gated.gross == pytest.approx(0.8)
+    )
     assert "Gate" in gated.explanation
     passed = payout.commission(60, TIERS, "flat", "attainment", target=100, gate=50)
     assert passed.amount == pytest.approx(1.2) and not passed.gate_applied
@@ -98,7 +102,9 @@ def test_gate_without_target_blocks():
 
 def test_cap():
     # 200,000 at 8 % = 16,000 capped at 10,000
-    result = payout.commission(200000, TIERS, "flat", "attainment", target=100000, cap=10000)
+    result = payout.commission(
+        200000, TIERS, "flat", "attainment", target=100000, cap=10000
+    )
     assert result.amount == 10000 and result.cap_applied and result.gross == 16000
     assert "Cap" in result.explanation
 
@@ -167,7 +173,9 @@ def test_translate_hook():
         seen.append(message)
         return "T:" + (message % params if params else message)
 
-    result = payout.commission(10, [Tier(0, None, 10)], "flat", "amount", translate=translate)
+    result = payout.commission(
+        10, [Tier(0, None, 10)], "flat", "amount", translate=translate
+    )
     assert result.explanation.startswith("T:")
     assert seen
 
@@ -202,14 +210,14 @@ def test_check_tiers_ok_and_bonus_duplicates():
 # ----------------------------------------------------------------------
 @st.composite
 def tier_lists(draw, non_decreasing=False):
-    bounds = sorted(
-        set(draw(st.lists(st.integers(1, 300), min_size=0, max_size=4)))
-    )
+    bounds = sorted(set(draw(st.lists(st.integers(1, 300), min_size=0, max_size=4))))
     lowers = [0, *bounds]
     uppers = [*bounds, None]
     rates = draw(
         st.lists(
-            st.floats(0, 50, allow_nan=False), min_size=len(lowers), max_size=len(lowers)
+            st.floats(0, 50, allow_nan=False),
+            min_size=len(lowers),
+            max_size=len(lowers),
         )
     )
     if non_decreasing:
@@ -232,8 +240,12 @@ caps = st.one_of(st.none(), st.floats(0.01, 1e5, allow_nan=False))
     gate=st.floats(0, 150, allow_nan=False),
     cap=caps,
 )
-def test_payout_never_negative_never_above_cap(base, tiers, mode, basis, target, gate, cap):
-    result = payout.commission(base, tiers, mode, basis, target=target, gate=gate, cap=cap)
+def test_payout_never_negative_never_above_cap(
+    base, tiers, mode, basis, target, gate, cap
+):
+    result = payout.commission(
+        base, tiers, mode, basis, target=target, gate=gate, cap=cap
+    )
     assert result.amount >= 0
     if cap is not None:
         assert result.amount <= cap
@@ -267,7 +279,9 @@ def test_marginal_continuous_in_base(base, tiers, target, basis):
     # a small step of B moves the payout by at most step x the highest rate
     step = 1e-3
     low = payout.commission(base, tiers, "marginal", basis, target=target).amount
-    high = payout.commission(base + step, tiers, "marginal", basis, target=target).amount
+    high = payout.commission(
+        base + step, tiers, "marginal", basis, target=target
+    ).amount
     max_rate = max(t.rate for t in tiers) / 100.0
     assert abs(high - low) <= step * max_rate + 1e-6 * max(1.0, abs(low))
 
