@@ -24,6 +24,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, user_id, id desc"
     _check_company_auto = True
+    # salespeople may comment on their own statement (no write right needed)
+    _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name", store=True)
     plan_id = fields.Many2one(
@@ -75,8 +77,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
     confirmed_date = fields.Date(readonly=True, copy=False)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Date(readonly=True, copy=False)
-    payment_date = fields.Date(readonly=True, copy=False, tracking=True)
-    payment_ref = fields.Char(string="Payment Reference", readonly=True, copy=False)
+    payment_date = fields.Date(copy=False, tracking=True)
+    payment_ref = fields.Char(string="Payment Reference", copy=False, tracking=True)
     can_approve = fields.Boolean(compute="_compute_can_approve")
     is_admin = fields.Boolean(compute="_compute_can_approve")
 
@@ -185,6 +187,24 @@ class SalesPerformanceIncentiveStatement(models.Model):
     # CRUD
     # ------------------------------------------------------------------
     def write(self, vals):
+        if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
+            business = {
+                fname
+                for fname in vals
+                if not fname.startswith(("message_", "activity_"))
+            }
+            if business:
+                raise AccessError(
+                    self.env._(
+                        "Statements change through their actions (confirm, approve, "
+                        "pay, cancel) or by an incentive administrator."
+                    )
+                )
+        if "payment_ref" in vals or "payment_date" in vals:
+            if any(s.state in ("paid", "cancel") for s in self):
+                raise UserError(
+                    self.env._("A paid statement keeps its payment details.")
+                )
         if set(vals) & LOCKED_FIELDS:
             for statement in self:
                 if statement.state != "draft":
@@ -240,13 +260,16 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     reason=held[0].hold_reason,
                 )
             )
-        self.sudo().write(
-            {
-                "state": "paid",
-                "payment_date": payment_date or fields.Date.today(),
-                "payment_ref": payment_ref or False,
-            }
-        )
+        for statement in self.sudo():
+            statement.write(
+                {
+                    "state": "paid",
+                    "payment_date": payment_date
+                    or statement.payment_date
+                    or fields.Date.context_today(statement),
+                    "payment_ref": payment_ref or statement.payment_ref or False,
+                }
+            )
         return True
 
     def action_cancel(self):
@@ -299,6 +322,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
             results = plan._compute_payouts(members.user_id, date_from, date_to, rules)
+            live_rule_ids = set(
+                self.env["sales.performance.incentive.rule"]
+                .sudo()
+                .browse([rule["id"] for rule in rules if rule.get("id")])
+                .exists()
+                .ids
+            )
             for statement in members:
                 statement.write(
                     {
@@ -314,22 +344,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     results.get(statement.user_id.id, []), start=1
                 ):
                     vals_list += localized._line_vals(
-                        sequence * 10, rule, base, target, result
+                        sequence * 10, rule, base, target, result, live_rule_ids
                     )
         Line.with_context(incentive_recompute=True).create(vals_list)
         statements._add_clawbacks()
 
-    def _line_vals(self, sequence, rule, base, target, result):
+    def _line_vals(self, sequence, rule, base, target, result, live_rule_ids):
         self.ensure_one()
-        rule_id = rule.get("id")
-        if (
-            rule_id
-            and not self.env["sales.performance.incentive.rule"]
-            .sudo()
-            .browse(rule_id)
-            .exists()
-        ):
-            rule_id = False
+        rule_id = rule.get("id") if rule.get("id") in live_rule_ids else False
         common = {
             "statement_id": self.id,
             "rule_id": rule_id,

@@ -3,6 +3,7 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -372,3 +373,47 @@ class TestIncentiveStatement(IncentiveCommon):
         self.assertEqual(len(statements), 3)
         self.assertEqual(set(statements.mapped("date_from")), {JAN[0]})
         self.assertEqual(self._by_user(statements)[self.sp2].amount_total, 9600.0)
+
+    def test_held_payout_is_shown_and_not_paid(self):
+        plan = self._plan([self._commission("flat")])
+        Plan = type(self.env["sales.performance.incentive.plan"])
+        with patch.object(
+            Plan,
+            "_eligibility_hold",
+            lambda plan, user: "Certification missing" if user == self.sp1 else False,
+        ):
+            statements = self._by_user(plan.generate_statements(*JAN))
+        held = statements[self.sp1]
+        self.assertEqual(held.hold_reason, "Certification missing")
+        self.assertFalse(statements[self.sp2].hold_reason)
+        held.with_user(self.leader).action_confirm()
+        held.with_user(self.leader).action_approve()
+        with self.assertRaises(UserError):
+            held.with_user(self.admin).action_pay()
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "sales_performance.action_report_incentive_statement", held.ids
+        )
+        self.assertIn("Certification missing", html.decode())
+
+    def test_payment_details_set_before_paying(self):
+        plan = self._plan([self._commission("flat")])
+        statement = self._by_user(plan.generate_statements(*JAN))[self.sp2]
+        statement.with_user(self.leader).action_confirm()
+        statement.with_user(self.leader).action_approve()
+        with self.assertRaises(AccessError):
+            statement.with_user(self.leader).write({"payment_ref": "X"})
+        statement.with_user(self.admin).write(
+            {"payment_ref": "BATCH-7", "payment_date": date(2031, 2, 28)}
+        )
+        statement.with_user(self.admin).action_pay()
+        self.assertEqual(statement.payment_ref, "BATCH-7")
+        self.assertEqual(statement.payment_date, date(2031, 2, 28))
+        with self.assertRaises(UserError):
+            statement.with_user(self.admin).write({"payment_ref": "other"})
+
+    def test_salesperson_comments_on_own_statement(self):
+        plan = self._plan([self._commission("flat")])
+        statement = self._by_user(plan.generate_statements(*JAN))[self.sp1]
+        statement.with_user(self.leader).action_confirm()
+        statement.with_user(self.sp1).message_post(body="Is the March deal included?")
+        self.assertIn("March deal", statement.message_ids[:1].body)
