@@ -196,8 +196,20 @@ class SalesPerformanceIncentivePlan(models.Model):
             snapshot = json.dumps(plan._rules_snapshot(), sort_keys=True)
             same_day = plan.version_ids.filtered(
                 lambda v, d=effective: v.date_from == d
+            ).sorted("version")[-1:]
+            if same_day and same_day.rules_json == snapshot:
+                continue
+            used = (
+                self.env["sales.performance.incentive.statement"]
+                .sudo()
+                .search_count(
+                    [("version_id", "=", same_day.id), ("state", "!=", "draft")],
+                    limit=1,
+                )
             )
-            if same_day:
+            if same_day and not used:
+                # edits of the same day make one version, until a statement
+                # left draft with it: then it is never rewritten
                 same_day.rules_json = snapshot
                 continue
             Version.create(
@@ -218,7 +230,8 @@ class SalesPerformanceIncentivePlan(models.Model):
                 )
 
     def _version_at(self, date):
-        """The version that applies to a period starting on ``date``."""
+        """The version that applies to a period starting on ``date`` (the
+        latest one effective by then)."""
         self.ensure_one()
         versions = self.sudo().version_ids.filtered(lambda v: v.date_from <= date)
         if not versions:

@@ -417,3 +417,21 @@ class TestIncentiveStatement(IncentiveCommon):
         statement.with_user(self.leader).action_confirm()
         statement.with_user(self.sp1).message_post(body="Is the March deal included?")
         self.assertIn("March deal", statement.message_ids[:1].body)
+
+    def test_version_used_by_a_confirmed_statement_is_never_rewritten(self):
+        plan = self._plan([self._commission("flat")])
+        statements = self._by_user(plan.generate_statements(*JAN))
+        confirmed, draft = statements[self.sp1], statements[self.sp2]
+        confirmed.with_user(self.leader).action_confirm()
+        v1 = confirmed.version_id
+        # an edit effective on the same day as version 1
+        plan.version_date = JAN[0]
+        plan.rule_ids.tier_ids.filtered(lambda t: t.lower == 100).rate = 10
+        self.assertEqual(plan.version, 2)
+        self.assertEqual([t["rate"] for t in v1._rules()[0]["tiers"]], [2.0, 5.0, 8.0])
+        self.assertEqual(confirmed.version_id, v1)
+        self.assertEqual(confirmed.amount_total, 4500.0)
+        # the draft is recomputed with version 2: 120,000 x 10 %
+        draft.action_recompute()
+        self.assertEqual(draft.version, 2)
+        self.assertEqual(draft.amount_total, 12000.0)
