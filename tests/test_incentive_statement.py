@@ -435,3 +435,33 @@ class TestIncentiveStatement(IncentiveCommon):
         draft.action_recompute()
         self.assertEqual(draft.version, 2)
         self.assertEqual(draft.amount_total, 12000.0)
+
+    def test_chinese_explanations_and_report(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_performance"], ["zh_CN"], overwrite=True
+        )
+        self.sp2.lang = "zh_CN"
+        plan = self._plan([self._commission("marginal", cap=3000)])
+        statements = self._by_user(plan.generate_statements(*JAN))
+        line = statements[self.sp2].line_ids.filtered(
+            lambda line: line.line_type == "rule"
+        )
+        # 80,000 x 2 % + 20,000 x 5 % + 20,000 x 8 % = 4,200, capped at 3,000
+        self.assertEqual(line.amount, 3000.0)
+        self.assertIn("超额累进", line.explanation)
+        self.assertIn("封顶", line.explanation)
+        self.assertIn("4,200", line.explanation)
+        # English stays English for an English-speaking salesperson
+        english = statements[self.sp1].line_ids.filtered(
+            lambda line: line.line_type == "rule"
+        )
+        self.assertIn("Marginal tiers", english.explanation)
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "sales_performance.action_report_incentive_statement",
+            statements[self.sp2].ids,
+        )
+        html = html.decode()
+        self.assertIn("提成对账单", html)
+        self.assertIn("超额累进", html)
+        self.assertIn("Noto Sans CJK SC", html)
