@@ -299,6 +299,15 @@ class SalesPerformanceIncentivePlan(models.Model):
                         plan=plan.name,
                     )
                 )
+            if date_to < plan.date_from or date_from > plan.date_to:
+                raise UserError(
+                    self.env._(
+                        "%(from)s → %(to)s is outside the validity of the plan "
+                        "%(plan)s.",
+                        plan=plan.name,
+                        **{"from": date_from, "to": date_to},
+                    )
+                )
             users = plan._assignees(date_from, date_to)
             existing = Statement.search(
                 [

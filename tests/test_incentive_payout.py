@@ -1,4 +1,6 @@
-from odoo.exceptions import ValidationError
+from datetime import date
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common_incentive import FEB, JAN, IncentiveCommon
@@ -212,3 +214,11 @@ class TestIncentivePayout(IncentiveCommon):
         many_queries = self.env.cr.sql_log_count - before
         self.assertEqual(len(many_plan.statement_ids), 9)
         self.assertLessEqual(many_queries, few_queries + 3, (few_queries, many_queries))
+
+    def test_period_outside_validity_is_refused(self):
+        plan = self._plan([self._commission("flat")])
+        with self.assertRaises(UserError):
+            plan.generate_statements(date(2030, 12, 1), date(2030, 12, 31))
+        draft = self._plan([self._commission("flat")], activate=False)
+        with self.assertRaises(UserError):
+            draft.generate_statements(*JAN)

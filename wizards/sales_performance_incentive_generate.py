@@ -37,7 +37,16 @@ class SalesPerformanceIncentiveGenerate(models.TransientModel):
         if not self.plan_ids:
             raise UserError(self.env._("Choose at least one active plan."))
         statements = self.env["sales.performance.incentive.statement"]
-        for plan in self.plan_ids:
+        plans = self.plan_ids.filtered(
+            lambda plan: plan.date_from <= self.date <= plan.date_to
+        )
+        if not plans:
+            raise UserError(
+                self.env._(
+                    "None of the chosen plans is valid on %(date)s.", date=self.date
+                )
+            )
+        for plan in plans:
             date_from, date_to = plan._period_of(self.date)
             statements |= plan.generate_statements(date_from, date_to)
         action = self.env["ir.actions.act_window"]._for_xml_id(
