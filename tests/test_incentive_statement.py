@@ -465,3 +465,19 @@ class TestIncentiveStatement(IncentiveCommon):
         self.assertIn("提成对账单", html)
         self.assertIn("超额累进", html)
         self.assertIn("Noto Sans CJK SC", html)
+
+    def test_estimator_at_current_pace(self):
+        plan = self._plan([self._commission("marginal")])
+        # 15 January 2031 (a Wednesday): 11 of January's 23 working days are
+        # over; sp1's 90,000 run at 90,000 / 11 x 23 by the end of the month
+        with freeze_time("2031-01-15 12:00:00"):
+            estimate = (
+                self.env["sales.performance.incentive.estimate"]
+                .with_user(self.sp1)
+                .create({"plan_id": plan.id, "date": date(2031, 1, 15)})
+            )
+            pace_base = 90000 / 11 * 23
+            expected = 80000 * 0.02 + 20000 * 0.05 + (pace_base - 100000) * 0.08
+            self.assertAlmostEqual(estimate.amount_pace, expected, places=2)
+            # at the default 100 %: 1,600 + 1,000
+            self.assertAlmostEqual(estimate.amount_chosen, 2600.0)

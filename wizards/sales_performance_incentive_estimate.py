@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..engine import payout
+from ..engine import pacing, payout
 
 
 class SalesPerformanceIncentiveEstimate(models.TransientModel):
@@ -75,41 +75,18 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
             date_from, date_to = plan._period_of(wizard.date)
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
-            metric_ids = [r["metric_id"] for r in rules if r.get("metric_id")]
-            targets = (
-                self.env["sales.performance.target"]
-                .sudo()
-                .search(
-                    [
-                        ("user_id", "=", wizard.user_id.id),
-                        ("metric_id", "in", metric_ids),
-                        ("company_id", "=", plan.company_id.id),
-                        ("date_from", ">=", date_from),
-                        ("date_to", "<=", date_to),
-                        ("state", "in", ["active", "closed"]),
-                    ]
-                )
-            )
-            target_by_metric, forecast_by_metric = {}, {}
-            for target in targets:
-                key = target.metric_id.id
-                target_by_metric[key] = (
-                    target_by_metric.get(key, 0.0) + target.target_value
-                )
-                forecast_by_metric[key] = (
-                    forecast_by_metric.get(key, 0.0) + target.forecast_value
-                )
+            today = fields.Date.context_today(wizard)
+            weekdays = plan.company_id._sales_performance_weekdays()
             current = plan._compute_payouts(wizard.user_id, date_from, date_to, rules)
             texts, pace_total, chosen_total = [], 0.0, 0.0
             for rule, base, target, _result in current.get(wizard.user_id.id, []):
-                metric_id = rule.get("metric_id")
-                pace_base = forecast_by_metric.get(metric_id, base)
-                pace = payout.compute_rule(rule, pace_base, target, self.env._)
-                target_value = target_by_metric.get(metric_id) or target
-                chosen_base = (target_value or 0.0) * wizard.attainment / 100.0
-                chosen = payout.compute_rule(
-                    rule, chosen_base, target_value, self.env._
+                # current pace: the run rate over the working days of the period
+                pace_base = pacing.forecast_value(
+                    base, date_from, date_to, today, weekdays
                 )
+                pace = payout.compute_rule(rule, pace_base, target, self.env._)
+                chosen_base = (target or 0.0) * wizard.attainment / 100.0
+                chosen = payout.compute_rule(rule, chosen_base, target, self.env._)
                 pace_total += pace.amount
                 chosen_total += chosen.amount
                 texts.append(
