@@ -377,7 +377,12 @@ class SalesPerformanceIncentivePlan(models.Model):
                     ["target_value:sum"],
                 )
             )
-            targets = {(user.id, metric.id): total for user, metric, total in groups}
+            rate = self._currency_rate(date_to)
+            targets = {
+                (user.id, metric.id): total
+                * (rate if metric.value_type == "monetary" else 1.0)
+                for user, metric, total in groups
+            }
         result = {}
         translators = {}
         for user in users:
@@ -420,7 +425,22 @@ class SalesPerformanceIncentivePlan(models.Model):
                 by_user[user_id] += value
             for user in tz_users:
                 result[user.id] = by_user.get(user.id, 0.0)
+        if metric.value_type == "monetary":
+            rate = self._currency_rate(date_to)
+            if rate != 1.0:
+                result = {user_id: value * rate for user_id, value in result.items()}
         return result
+
+    def _currency_rate(self, day):
+        """Company currency → plan currency (amounts of monetary metrics and
+        targets are in the company currency): one rate per plan and period."""
+        self.ensure_one()
+        company = self.company_id
+        if self.currency_id == company.currency_id:
+            return 1.0
+        return company.currency_id._convert(
+            1.0, self.currency_id, company, day, round=False
+        )
 
     def _eligibility_hold(self, user):
         """Why the payout of ``user`` is held, or False. Hook for the training

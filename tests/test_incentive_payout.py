@@ -222,3 +222,28 @@ class TestIncentivePayout(IncentiveCommon):
         draft = self._plan([self._commission("flat")], activate=False)
         with self.assertRaises(UserError):
             draft.generate_statements(*JAN)
+
+    def test_plan_in_another_currency(self):
+        # a plan currency worth half the company's: 1 company unit = 2 plan units
+        other = self.setup_other_currency("EUR", rates=[("2030-01-01", 2.0)])
+        if other == self.env.company.currency_id:
+            other = self.setup_other_currency("USD", rates=[("2030-01-01", 2.0)])
+        self.env["res.currency.rate"].search(
+            [("currency_id", "=", self.env.company.currency_id.id)]
+        ).unlink()
+        rule = {
+            "kind": "commission",
+            "metric_id": self.metric_won.id,
+            "basis": "amount",
+            "mode": "marginal",
+            "tiers": [(0, 100000, 1), (100000, None, 3)],
+        }
+        plan = self._plan([rule], activate=False)
+        plan.currency_id = other
+        plan.action_activate()
+        statements = self._by_user(plan.generate_statements(*JAN))
+        # sp1: 90,000 -> 180,000 in the plan currency: 100,000 x 1 % + 80,000 x 3 %
+        line = statements[self.sp1].line_ids.filtered(lambda r: r.line_type == "rule")
+        self.assertAlmostEqual(line.base, 180000.0)
+        self.assertAlmostEqual(statements[self.sp1].amount_total, 3400.0)
+        self.assertEqual(statements[self.sp1].currency_id, other)
