@@ -30,6 +30,7 @@ the caller can translate them (default: plain ``%`` formatting).
 # the addon's .pot; ``_`` is the caller's ``env._`` (no Odoo import here).
 # pylint: disable=prefer-env-translation
 
+import math
 from dataclasses import dataclass, field
 
 FLAT = "flat"
@@ -48,6 +49,8 @@ def fmt(value):
     if value is None:
         return "-"
     value = float(value)
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "-∞" if value < 0 else "-"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.2f}"

@@ -313,3 +313,13 @@ def test_marginal_never_above_flat_with_non_decreasing_rates(b1, b2, tiers, targ
     result = payout.commission(b1, tiers, "marginal", "attainment", target=target)
     top = max(t.rate for t in tiers) / 100.0
     assert result.amount <= b1 * top + 1e-6 * max(1.0, b1)
+
+
+def test_tiny_target_does_not_break_explanations():
+    # found by hypothesis: an attainment that overflows to infinity
+    result = payout.commission(
+        1.0, [Tier(0, None, 0)], "flat", "attainment", target=5e-324
+    )
+    assert result.amount == 0
+    assert "∞" in result.explanation
+    assert payout.fmt(float("nan")) == "-"
