@@ -11,3 +11,6 @@ from . import sales_performance_evaluation_line
 from . import sales_performance_evaluation_report
 from . import hr_employee
 from . import sales_performance_evaluation_print
+from . import sales_performance_incentive_plan
+from . import sales_performance_incentive_rule
+from . import sales_performance_incentive_statement

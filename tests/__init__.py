@@ -9,3 +9,6 @@ from . import test_evaluation_security
 from . import test_evaluation_wizard
 from . import test_evaluation_report
 from . import test_evaluation_calibration
+from . import test_incentive_payout
+from . import test_incentive_statement
+from . import test_incentive_security

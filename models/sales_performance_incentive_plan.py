@@ -1,0 +1,523 @@
+import json
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import date_utils
+
+from ..engine import payout
+
+INCENTIVE_ADMIN = "sales_performance.group_sales_performance_incentive_admin"
+
+
+class SalesPerformanceIncentivePlan(models.Model):
+    _name = "sales.performance.incentive.plan"
+    _description = "Incentive Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        tracking=True,
+    )
+    period_type = fields.Selection(
+        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+        default="month",
+        required=True,
+        tracking=True,
+    )
+    date_from = fields.Date(
+        string="Valid From",
+        required=True,
+        default=lambda self: date_utils.start_of(
+            fields.Date.context_today(self), "year"
+        ),
+        tracking=True,
+    )
+    date_to = fields.Date(
+        string="Valid To",
+        required=True,
+        default=lambda self: date_utils.end_of(fields.Date.context_today(self), "year"),
+        tracking=True,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("archived", "Archived")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    assignment_ids = fields.One2many(
+        "sales.performance.incentive.assignment",
+        "plan_id",
+        string="Assignees",
+        copy=True,
+    )
+    rule_ids = fields.One2many(
+        "sales.performance.incentive.rule", "plan_id", string="Rules", copy=True
+    )
+    version_ids = fields.One2many(
+        "sales.performance.incentive.plan.version",
+        "plan_id",
+        string="Versions",
+        copy=False,
+    )
+    version = fields.Integer(compute="_compute_version", string="Current Version")
+    version_date = fields.Date(
+        string="Changes Effective From",
+        help="When rules of an active plan are edited, the new version of the plan "
+        "applies to the periods starting on or after this date (today when empty). "
+        "Older statements keep the version they were computed with.",
+    )
+    statement_ids = fields.One2many(
+        "sales.performance.incentive.statement", "plan_id", string="Statements"
+    )
+    statement_count = fields.Integer(compute="_compute_statement_count")
+
+    _date_range = models.Constraint(
+        "CHECK (date_from <= date_to)", "The plan must end after it starts."
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("version_ids.version")
+    def _compute_version(self):
+        for plan in self:
+            plan.version = max(plan.version_ids.mapped("version"), default=0)
+
+    def _compute_statement_count(self):
+        counts = dict(
+            self.env["sales.performance.incentive.statement"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.statement_count = counts.get(plan, 0)
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
+    def _check_admin(self):
+        if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a sales manager or an incentive administrator can do this."
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        self._check_admin()
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Only a draft plan can be activated: %(plan)s", plan=plan.name
+                    )
+                )
+            if not plan.rule_ids:
+                raise UserError(
+                    self.env._("The plan %(plan)s has no rule to pay.", plan=plan.name)
+                )
+        self.write({"state": "active"})
+        for plan in self:
+            plan._register_version(plan.date_from)
+        return True
+
+    def action_archive_plan(self):
+        self._check_admin()
+        self.write({"state": "archived"})
+        return True
+
+    def action_reset_to_draft(self):
+        self._check_admin()
+        if self.sudo().statement_ids.filtered(lambda s: s.state != "cancel"):
+            raise UserError(
+                self.env._(
+                    "A plan with statements cannot go back to draft: edit its rules to "
+                    "create a new version instead."
+                )
+            )
+        self.write({"state": "draft"})
+        self.sudo().version_ids.unlink()
+        return True
+
+    def action_view_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_incentive_statement_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_open_generate(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_incentive_generate_action"
+        )
+        action["context"] = {"default_plan_ids": self.ids}
+        return action
+
+    # ------------------------------------------------------------------
+    # Versions
+    # ------------------------------------------------------------------
+    def _rules_snapshot(self):
+        """The plan's current rules as plain dicts (what the engine reads)."""
+        self.ensure_one()
+        return [rule._snapshot() for rule in self.sudo().rule_ids]
+
+    def _register_version(self, date_from=None):
+        """Record the current rules as the version effective from
+        ``date_from`` (the plan's "changes effective from" date, else today).
+        Several edits effective on the same date make one version."""
+        Version = self.env["sales.performance.incentive.plan.version"].sudo()
+        for plan in self.sudo():
+            effective = (
+                date_from or plan.version_date or fields.Date.context_today(plan)
+            )
+            effective = max(effective, plan.date_from)
+            snapshot = json.dumps(plan._rules_snapshot(), sort_keys=True)
+            same_day = plan.version_ids.filtered(
+                lambda v, d=effective: v.date_from == d
+            ).sorted("version")[-1:]
+            if same_day and same_day.rules_json == snapshot:
+                continue
+            used = (
+                self.env["sales.performance.incentive.statement"]
+                .sudo()
+                .search_count(
+                    [("version_id", "=", same_day.id), ("state", "!=", "draft")],
+                    limit=1,
+                )
+            )
+            if same_day and not used:
+                # edits of the same day make one version, until a statement
+                # left draft with it: then it is never rewritten
+                same_day.rules_json = snapshot
+                continue
+            Version.create(
+                {
+                    "plan_id": plan.id,
+                    "version": max(plan.version_ids.mapped("version"), default=0) + 1,
+                    "date_from": effective,
+                    "rules_json": snapshot,
+                }
+            )
+            if plan.version_ids[:1] and len(plan.version_ids) > 1:
+                plan.message_post(
+                    body=self.env._(
+                        "Rules changed: version %(version)s applies from %(date)s.",
+                        version=plan.version,
+                        date=effective,
+                    )
+                )
+
+    def _version_at(self, date):
+        """The version that applies to a period starting on ``date`` (the
+        latest one effective by then)."""
+        self.ensure_one()
+        versions = self.sudo().version_ids.filtered(lambda v: v.date_from <= date)
+        if not versions:
+            versions = self.sudo().version_ids
+        return versions.sorted(lambda v: (v.date_from, v.version))[-1:]
+
+    # ------------------------------------------------------------------
+    # Assignees and periods
+    # ------------------------------------------------------------------
+    def _assignees(self, date_from, date_to):
+        """Salespeople assigned to the plan for (part of) the period."""
+        self.ensure_one()
+        users = self.env["res.users"]
+        for assignment in self.sudo().assignment_ids:
+            if assignment.date_from and assignment.date_from > date_to:
+                continue
+            if assignment.date_to and assignment.date_to < date_from:
+                continue
+            if assignment.user_id:
+                users |= assignment.user_id
+            elif assignment.team_id:
+                users |= assignment.team_id.member_ids
+        return users.filtered(lambda u: self.company_id in u.company_ids)
+
+    def _period_of(self, day):
+        """The plan period (by its period type) that contains ``day``."""
+        self.ensure_one()
+        granularity = {"month": "month", "quarter": "quarter", "year": "year"}[
+            self.period_type
+        ]
+        return date_utils.start_of(day, granularity), date_utils.end_of(
+            day, granularity
+        )
+
+    def _periods_between(self, date_from, date_to):
+        self.ensure_one()
+        step = {"month": 1, "quarter": 3, "year": 12}[self.period_type]
+        result = []
+        start, _end = self._period_of(date_from)
+        while start <= date_to:
+            result.append(self._period_of(start))
+            start += relativedelta(months=step)
+        return result
+
+    # ------------------------------------------------------------------
+    # Statements
+    # ------------------------------------------------------------------
+    def generate_statements(self, date_from, date_to):
+        """Create (or reuse) the statements of the period for every assignee
+        of the plans, and recompute the draft ones. Returns the statements of
+        the period; never duplicates one."""
+        self._check_admin()
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        if date_from > date_to:
+            raise UserError(self.env._("The period must end after it starts."))
+        Statement = self.env["sales.performance.incentive.statement"].sudo()
+        result = Statement
+        vals_list = []
+        for plan in self.sudo():
+            if plan.state != "active":
+                raise UserError(
+                    self.env._(
+                        "Statements are generated from active plans only: %(plan)s",
+                        plan=plan.name,
+                    )
+                )
+            if date_to < plan.date_from or date_from > plan.date_to:
+                raise UserError(
+                    self.env._(
+                        "%(from)s → %(to)s is outside the validity of the plan "
+                        "%(plan)s.",
+                        plan=plan.name,
+                        **{"from": date_from, "to": date_to},
+                    )
+                )
+            users = plan._assignees(date_from, date_to)
+            existing = Statement.search(
+                [
+                    ("plan_id", "=", plan.id),
+                    ("date_from", "=", date_from),
+                    ("date_to", "=", date_to),
+                    ("state", "!=", "cancel"),
+                ]
+            )
+            result |= existing
+            missing = users - existing.user_id
+            vals_list += [
+                {
+                    "plan_id": plan.id,
+                    "user_id": user.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                }
+                for user in missing
+            ]
+        if vals_list:
+            result |= Statement.create(vals_list)
+        result.filtered(lambda s: s.state == "draft")._recompute_lines()
+        return result.sudo(False)
+
+    @api.model
+    def _cron_generate_statements(self):
+        """Scheduled action: statements of the period that just ended."""
+        today = fields.Date.context_today(self)
+        for plan in self.search([("state", "=", "active")]):
+            start, end = plan._period_of(today - relativedelta(days=1))
+            if end < today and plan.date_from <= end and start <= plan.date_to:
+                plan.generate_statements(start, end)
+
+    def _compute_payouts(self, users, date_from, date_to, rules):
+        """Payout of ``rules`` (snapshot dicts) for ``users`` over a period:
+        ``{user_id: [(rule, base, target, Payout)]}``.
+
+        One achievement query per metric of the rules and one grouped read of
+        the targets, whatever the number of salespeople.
+        """
+        self.ensure_one()
+        company = self.company_id
+        Metric = self.env["sales.performance.metric"].sudo()
+        metric_ids = {rule["metric_id"] for rule in rules if rule.get("metric_id")}
+        achieved = {
+            metric.id: self._achieved_by_user(metric, date_from, date_to, users)
+            for metric in Metric.browse(sorted(metric_ids))
+        }
+        targets = {}
+        if metric_ids and users:
+            groups = (
+                self.env["sales.performance.target"]
+                .sudo()
+                ._read_group(
+                    Domain.AND(
+                        [
+                            Domain("user_id", "in", users.ids),
+                            Domain("metric_id", "in", list(metric_ids)),
+                            Domain("company_id", "=", company.id),
+                            Domain("date_from", ">=", date_from),
+                            Domain("date_to", "<=", date_to),
+                            Domain("state", "in", ["active", "closed"]),
+                        ]
+                    ),
+                    ["user_id", "metric_id"],
+                    ["target_value:sum"],
+                )
+            )
+            rate = self._currency_rate(date_to)
+            targets = {
+                (user.id, metric.id): total
+                * (rate if metric.value_type == "monetary" else 1.0)
+                for user, metric, total in groups
+            }
+        result = {}
+        translators = {}
+        for user in users:
+            # explanations in the salesperson's language
+            lang = user.lang or self.env.lang or "en_US"
+            if lang not in translators:
+                translators[lang] = self.with_context(lang=lang).env._
+            translate = translators[lang]
+            lines = []
+            for rule in rules:
+                metric_id = rule.get("metric_id")
+                base = (
+                    achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
+                )
+                target = targets.get((user.id, metric_id))
+                lines.append(
+                    (
+                        rule,
+                        base,
+                        target,
+                        payout.compute_rule(rule, base, target, translate),
+                    )
+                )
+            result[user.id] = lines
+        return result
+
+    def _achieved_by_user(self, metric, date_from, date_to, users):
+        """``{user_id: achieved value}`` of ``metric`` over the period, with
+        the days counted in each salesperson's time zone like their targets:
+        one query per distinct time zone, not per salesperson."""
+        self.ensure_one()
+        company = self.company_id
+        default_tz = company.resource_calendar_id.tz or "UTC"
+        result = {}
+        for tz_name, tz_users in users.grouped(lambda u: u.tz or default_tz).items():
+            by_user = defaultdict(float)
+            for (_company, user_id, _team), value in metric._compute_values(
+                date_from, date_to, tz_name, {company.id}
+            ).items():
+                by_user[user_id] += value
+            for user in tz_users:
+                result[user.id] = by_user.get(user.id, 0.0)
+        if metric.value_type == "monetary":
+            rate = self._currency_rate(date_to)
+            if rate != 1.0:
+                result = {user_id: value * rate for user_id, value in result.items()}
+        return result
+
+    def _currency_rate(self, day):
+        """Company currency → plan currency (amounts of monetary metrics and
+        targets are in the company currency): one rate per plan and period."""
+        self.ensure_one()
+        company = self.company_id
+        if self.currency_id == company.currency_id:
+            return 1.0
+        return company.currency_id._convert(
+            1.0, self.currency_id, company, day, round=False
+        )
+
+    def _eligibility_hold(self, user):
+        """Why the payout of ``user`` is held, or False. Hook for the training
+        capability (a mandatory certification missing); nothing is held here."""
+        return False
+
+
+class SalesPerformanceIncentiveAssignment(models.Model):
+    _name = "sales.performance.incentive.assignment"
+    _description = "Incentive Plan Assignment"
+    _order = "plan_id, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True, check_company=True
+    )
+    date_from = fields.Date(string="From")
+    date_to = fields.Date(string="To")
+
+    _assignee = models.Constraint(
+        "CHECK ((user_id IS NULL) != (team_id IS NULL))",
+        "An assignment is for a salesperson or a sales team (one of them).",
+    )
+    _date_range = models.Constraint(
+        "CHECK (date_from IS NULL OR date_to IS NULL OR date_from <= date_to)",
+        "The assignment must end after it starts.",
+    )
+
+
+class SalesPerformanceIncentivePlanVersion(models.Model):
+    _name = "sales.performance.incentive.plan.version"
+    _description = "Incentive Plan Version"
+    _order = "plan_id, version desc"
+
+    plan_id = fields.Many2one(
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    version = fields.Integer(required=True)
+    date_from = fields.Date(string="Effective From", required=True)
+    rules_json = fields.Text(string="Rules Snapshot", readonly=True)
+    rules_summary = fields.Text(compute="_compute_rules_summary")
+
+    _plan_version_unique = models.UniqueIndex("(plan_id, version)")
+
+    def _compute_display_name(self):
+        for version in self:
+            version.display_name = self.env._(
+                "%(plan)s v%(version)s (from %(date)s)",
+                plan=version.plan_id.name,
+                version=version.version,
+                date=version.date_from,
+            )
+
+    @api.depends("rules_json")
+    def _compute_rules_summary(self):
+        for version in self:
+            version.rules_summary = "\n".join(
+                rule.get("summary", rule.get("name", "")) for rule in version._rules()
+            )
+
+    def _rules(self):
+        self.ensure_one()
+        return json.loads(self.rules_json or "[]")

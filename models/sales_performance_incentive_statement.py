@@ -1,0 +1,643 @@
+import json
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+from ..engine.payout import fmt
+from .sales_performance_incentive_plan import INCENTIVE_ADMIN
+
+# Statement fields that never change once the statement left draft.
+LOCKED_FIELDS = {"plan_id", "user_id", "date_from", "date_to", "line_ids", "version_id"}
+LINE_TYPES = [
+    ("rule", "Rule"),
+    ("band", "Band detail"),
+    ("clawback", "Clawback"),
+    ("adjustment", "Manual adjustment"),
+]
+
+
+class SalesPerformanceIncentiveStatement(models.Model):
+    _name = "sales.performance.incentive.statement"
+    _description = "Incentive Statement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, user_id, id desc"
+    _check_company_auto = True
+    # salespeople may comment on their own statement (no write right needed)
+    _mail_post_access = "read"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    plan_id = fields.Many2one(
+        "sales.performance.incentive.plan",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id", store=True)
+    date_from = fields.Date(string="Period Start", required=True, index=True)
+    date_to = fields.Date(string="Period End", required=True, index=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("approved", "Approved"),
+            ("paid", "Paid"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    version_id = fields.Many2one(
+        "sales.performance.incentive.plan.version",
+        string="Plan Version",
+        readonly=True,
+        ondelete="restrict",
+    )
+    version = fields.Integer(related="version_id.version", string="Version")
+    line_ids = fields.One2many(
+        "sales.performance.incentive.statement.line", "statement_id", string="Lines"
+    )
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amount_total", store=True, tracking=True
+    )
+    hold_reason = fields.Char(
+        string="Payout Held",
+        readonly=True,
+        help="Why the payout is held (e.g. a mandatory certification is missing).",
+    )
+    confirmed_date = fields.Date(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Date(readonly=True, copy=False)
+    payment_date = fields.Date(copy=False, tracking=True)
+    payment_ref = fields.Char(string="Payment Reference", copy=False, tracking=True)
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+    is_admin = fields.Boolean(compute="_compute_can_approve")
+
+    _date_range = models.Constraint(
+        "CHECK (date_from <= date_to)", "The period must end after it starts."
+    )
+    _unique_period = models.UniqueIndex(
+        "(plan_id, user_id, date_from, date_to) WHERE (state != 'cancel')",
+        "A salesperson has one statement per plan and period.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("user_id", "plan_id", "date_from", "date_to")
+    def _compute_name(self):
+        for statement in self:
+            statement.name = "%s · %s · %s → %s" % (
+                statement.user_id.name or "",
+                statement.plan_id.name or "",
+                statement.date_from or "",
+                statement.date_to or "",
+            )
+
+    @api.depends("line_ids.amount", "line_ids.line_type")
+    def _compute_amount_total(self):
+        for statement in self:
+            statement.amount_total = (
+                statement.currency_id.round(
+                    sum(
+                        line.amount
+                        for line in statement.line_ids
+                        if line.line_type != "band"
+                    )
+                )
+                if statement.currency_id
+                else 0.0
+            )
+
+    @api.depends_context("uid")
+    def _compute_can_approve(self):
+        is_admin = self.env.user.has_group(INCENTIVE_ADMIN)
+        for statement in self:
+            statement.is_admin = is_admin
+            statement.can_approve = (
+                is_admin and statement.user_id != self.env.user
+            ) or statement._is_led_by(self.env.user)
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
+    def _is_led_by(self, user):
+        """True when ``user`` leads a sales team of the statement's
+        salesperson (and is not that salesperson)."""
+        self.ensure_one()
+        if self.user_id == user:
+            return False
+        return user in self.sudo().user_id.crm_team_ids.user_id
+
+    def _check_approver(self):
+        """Team leaders of the salesperson or incentive administrators; never
+        the salesperson on their own statement."""
+        if self.env.su:
+            return
+        is_admin = self.env.user.has_group(INCENTIVE_ADMIN)
+        for statement in self:
+            if statement.user_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Nobody approves or manages their own incentive statement."
+                    )
+                )
+            if not (is_admin or statement._is_led_by(self.env.user)):
+                raise AccessError(
+                    self.env._(
+                        "Only the salesperson's team leader or an incentive "
+                        "administrator can do this on %(name)s.",
+                        name=statement.name,
+                    )
+                )
+
+    def _check_admin(self):
+        if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a sales manager or an incentive administrator can do this."
+            )
+        )
+
+    def _check_state(self, states, action):
+        for statement in self:
+            if statement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is %(state)s: it cannot be %(action)s.",
+                        name=statement.name,
+                        state=dict(
+                            statement._fields["state"]._description_selection(self.env)
+                        )[statement.state],
+                        action=action,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
+            business = {
+                fname
+                for fname in vals
+                if not fname.startswith(("message_", "activity_"))
+            }
+            if business:
+                raise AccessError(
+                    self.env._(
+                        "Statements change through their actions (confirm, approve, "
+                        "pay, cancel) or by an incentive administrator."
+                    )
+                )
+        if "payment_ref" in vals or "payment_date" in vals:
+            if any(s.state in ("paid", "cancel") for s in self):
+                raise UserError(
+                    self.env._("A paid statement keeps its payment details.")
+                )
+        if set(vals) & LOCKED_FIELDS:
+            for statement in self:
+                if statement.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "%(name)s is locked: only draft statements change.",
+                            name=statement.name,
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(s.state not in ("draft", "cancel") for s in self):
+            raise UserError(
+                self.env._("Only draft or cancelled statements can be deleted.")
+            )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """Draft → confirmed: the salesperson sees it."""
+        self.check_access("read")
+        self._check_approver()
+        self._check_state(("draft",), self.env._("confirmed"))
+        self.sudo().write({"state": "confirmed", "confirmed_date": fields.Date.today()})
+        return True
+
+    def action_approve(self):
+        self.check_access("read")
+        self._check_approver()
+        self._check_state(("confirmed",), self.env._("approved"))
+        self.sudo().write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.user.id,
+                "approved_date": fields.Date.today(),
+            }
+        )
+        return True
+
+    def action_pay(self, payment_date=None, payment_ref=None):
+        self.check_access("read")
+        self._check_admin()
+        self._check_state(("approved",), self.env._("paid"))
+        held = self.filtered("hold_reason")
+        if held:
+            raise UserError(
+                self.env._(
+                    "The payout of %(name)s is held: %(reason)s",
+                    name=held[0].name,
+                    reason=held[0].hold_reason,
+                )
+            )
+        for statement in self.sudo():
+            statement.write(
+                {
+                    "state": "paid",
+                    "payment_date": payment_date
+                    or statement.payment_date
+                    or fields.Date.context_today(statement),
+                    "payment_ref": payment_ref or statement.payment_ref or False,
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        self.check_access("read")
+        self._check_approver()
+        self._check_state(("draft", "confirmed", "approved"), self.env._("cancelled"))
+        if any(s.state == "approved" for s in self):
+            self._check_admin()
+        self.sudo().write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        """Confirmed → draft, by an incentive administrator."""
+        self.check_access("read")
+        self._check_admin()
+        self._check_approver()
+        self._check_state(("confirmed",), self.env._("reset to draft"))
+        self.sudo().write({"state": "draft"})
+        return True
+
+    def action_recompute(self):
+        self.check_access("read")
+        self._check_approver()
+        self._check_state(("draft",), self.env._("recomputed"))
+        self.sudo()._recompute_lines()
+        return True
+
+    def action_print(self):
+        return self.env.ref(
+            "sales_performance.action_report_incentive_statement"
+        ).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    def _recompute_lines(self):
+        """Recompute the rule, band and clawback lines of draft statements
+        (manual adjustments stay). Statements are grouped by plan and period:
+        one achievement query per metric and group, whatever their number."""
+        statements = self.sudo().filtered(lambda s: s.state == "draft")
+        if not statements:
+            return
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
+        statements.line_ids.filtered(
+            lambda line: line.line_type != "adjustment"
+        ).with_context(incentive_recompute=True).unlink()
+        vals_list = []
+        groups = statements.grouped(lambda s: (s.plan_id, s.date_from, s.date_to))
+        for (plan, date_from, date_to), members in groups.items():
+            version = plan._version_at(date_from)
+            rules = version._rules() if version else plan._rules_snapshot()
+            results = plan._compute_payouts(members.user_id, date_from, date_to, rules)
+            live_rule_ids = set(
+                self.env["sales.performance.incentive.rule"]
+                .sudo()
+                .browse([rule["id"] for rule in rules if rule.get("id")])
+                .exists()
+                .ids
+            )
+            for statement in members:
+                statement.write(
+                    {
+                        "version_id": version.id or False,
+                        "hold_reason": plan._eligibility_hold(statement.user_id)
+                        or False,
+                    }
+                )
+                localized = statement.with_context(
+                    lang=statement.user_id.lang or self.env.lang or "en_US"
+                )
+                for sequence, (rule, base, target, result) in enumerate(
+                    results.get(statement.user_id.id, []), start=1
+                ):
+                    vals_list += localized._line_vals(
+                        sequence * 10, rule, base, target, result, live_rule_ids
+                    )
+        Line.with_context(incentive_recompute=True).create(vals_list)
+        statements._add_clawbacks()
+
+    def _line_vals(self, sequence, rule, base, target, result, live_rule_ids):
+        self.ensure_one()
+        rule_id = rule.get("id") if rule.get("id") in live_rule_ids else False
+        common = {
+            "statement_id": self.id,
+            "rule_id": rule_id,
+            "metric_id": rule.get("metric_id") or False,
+            "kind": rule.get("kind"),
+        }
+        vals = [
+            dict(
+                common,
+                sequence=sequence,
+                line_type="rule",
+                name=rule.get("name"),
+                base=base,
+                target_value=target or 0.0,
+                attainment=result.attainment or 0.0,
+                band=result.band,
+                rate=result.rate,
+                unit_amount=result.unit_amount,
+                count=result.count,
+                gate_applied=result.gate_applied,
+                cap_applied=result.cap_applied,
+                amount=self.currency_id.round(result.amount),
+                explanation=result.explanation,
+                rule_snapshot=json.dumps(rule, sort_keys=True),
+            )
+        ]
+        if rule.get("kind") == "commission" and len(result.parts) >= 1:
+            for index, part in enumerate(result.parts, start=1):
+                vals.append(
+                    dict(
+                        common,
+                        sequence=sequence + index,
+                        line_type="band",
+                        name=self.env._("Band %(band)s", band=part.band),
+                        base=part.base_part,
+                        band=part.band,
+                        rate=part.rate,
+                        amount=self.currency_id.round(part.amount),
+                        explanation=self.env._(
+                            "%(rate)s%% of %(part)s in band %(band)s = %(amount)s",
+                            rate=fmt(part.rate),
+                            part=fmt(part.base_part),
+                            band=part.band,
+                            amount=fmt(part.amount),
+                        ),
+                    )
+                )
+        return vals
+
+    def _add_clawbacks(self):
+        """Late changes: when the base of a line in an approved or paid
+        statement has since gone down (credit note, cancelled or lost deal),
+        the next draft statement gets the difference at the rate originally
+        applied, referencing the original line."""
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
+        origins = Line.search(
+            [
+                ("line_type", "=", "rule"),
+                ("kind", "in", ["commission", "spiff"]),
+                ("metric_id", "!=", False),
+                ("statement_id.state", "in", ["approved", "paid"]),
+                ("statement_id.user_id", "in", self.user_id.ids),
+                ("statement_id.plan_id", "in", self.plan_id.ids),
+            ]
+        )
+        if not origins:
+            return
+        applied = defaultdict(lambda: [0.0, 0.0])
+        for group_line, base, amount in Line._read_group(
+            [
+                ("origin_line_id", "in", origins.ids),
+                ("statement_id.state", "!=", "cancel"),
+                ("statement_id", "not in", self.ids),
+            ],
+            ["origin_line_id"],
+            ["base:sum", "amount:sum"],
+        ):
+            applied[group_line.id] = [base, amount]
+        current = {}
+        groups = origins.grouped(
+            lambda line: (
+                line.statement_id.plan_id,
+                line.metric_id,
+                line.date_from,
+                line.date_to,
+            )
+        )
+        for (plan, metric, date_from, date_to), lines in groups.items():
+            values = plan._achieved_by_user(metric, date_from, date_to, lines.user_id)
+            for line in lines:
+                current[line.id] = values.get(line.user_id.id, 0.0)
+        vals_list = []
+        for statement in self:
+            lang_env = statement.with_context(
+                lang=statement.user_id.lang or self.env.lang or "en_US"
+            ).env
+            later = origins.filtered(
+                lambda line, s=statement: line.user_id == s.user_id
+                and line.statement_id.plan_id == s.plan_id
+                and line.date_to < s.date_from
+            )
+            for origin in later:
+                done_base, done_amount = applied[origin.id]
+                diff = current[origin.id] - (origin.base + done_base)
+                if diff >= -0.005:
+                    continue
+                per_unit = (
+                    origin.unit_amount
+                    if origin.kind == "spiff"
+                    else origin.rate / 100.0
+                )
+                amount = statement.currency_id.round(diff * per_unit)
+                amount = max(amount, -(origin.amount + done_amount))
+                if statement.currency_id.is_zero(amount):
+                    continue
+                vals_list.append(
+                    {
+                        "statement_id": statement.id,
+                        "sequence": 900,
+                        "line_type": "clawback",
+                        "rule_id": origin.rule_id.id,
+                        "metric_id": origin.metric_id.id,
+                        "kind": origin.kind,
+                        "origin_line_id": origin.id,
+                        "name": lang_env._(
+                            "Clawback: %(rule)s (%(from)s → %(to)s)",
+                            rule=origin.name,
+                            **{"from": origin.date_from, "to": origin.date_to},
+                        ),
+                        "base": diff,
+                        "rate": origin.rate,
+                        "unit_amount": origin.unit_amount,
+                        "amount": amount,
+                        "explanation": lang_env._(
+                            "The base of %(rule)s for %(from)s → %(to)s went from "
+                            "%(old)s to %(new)s after the statement was approved "
+                            "(reversed, cancelled or reduced documents). The "
+                            "difference %(diff)s is taken back at the rate "
+                            "originally applied "
+                            "(%(rate)s): %(amount)s.",
+                            rule=origin.name,
+                            old=fmt(origin.base + done_base),
+                            new=fmt(current[origin.id]),
+                            diff=fmt(diff),
+                            rate=(
+                                lang_env._(
+                                    "%(amount)s per record",
+                                    amount=fmt(origin.unit_amount),
+                                )
+                                if origin.kind == "spiff"
+                                else "%s%%" % fmt(round(origin.rate, 4))
+                            ),
+                            amount=fmt(amount),
+                            **{"from": origin.date_from, "to": origin.date_to},
+                        ),
+                    }
+                )
+        Line.with_context(incentive_recompute=True).create(vals_list)
+
+
+class SalesPerformanceIncentiveStatementLine(models.Model):
+    _name = "sales.performance.incentive.statement.line"
+    _description = "Incentive Statement Line"
+    _order = "statement_id, sequence, id"
+
+    statement_id = fields.Many2one(
+        "sales.performance.incentive.statement",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    sequence = fields.Integer(default=500)
+    line_type = fields.Selection(LINE_TYPES, default="adjustment", required=True)
+    user_id = fields.Many2one(related="statement_id.user_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="statement_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    date_from = fields.Date(related="statement_id.date_from", store=True)
+    date_to = fields.Date(related="statement_id.date_to", store=True)
+    state = fields.Selection(related="statement_id.state", store=True)
+    rule_id = fields.Many2one(
+        "sales.performance.incentive.rule", ondelete="set null", index="btree_not_null"
+    )
+    metric_id = fields.Many2one("sales.performance.metric", ondelete="set null")
+    kind = fields.Selection(
+        [("commission", "Commission"), ("bonus", "Bonus"), ("spiff", "SPIFF")]
+    )
+    name = fields.Char(string="Description", required=True)
+    base = fields.Float(digits=(16, 2))
+    target_value = fields.Float(string="Target", digits=(16, 2))
+    attainment = fields.Float(string="Attainment (%)", digits=(16, 2), aggregator=False)
+    band = fields.Char()
+    rate = fields.Float(string="Rate (%)", digits=(16, 4), aggregator=False)
+    unit_amount = fields.Monetary(string="Fixed Amount", aggregator=False)
+    count = fields.Float(string="Records Paid", digits=(16, 0))
+    gate_applied = fields.Boolean(string="Gate Not Met")
+    cap_applied = fields.Boolean(string="Capped")
+    amount = fields.Monetary()
+    explanation = fields.Text()
+    rule_snapshot = fields.Text(readonly=True)
+    origin_line_id = fields.Many2one(
+        "sales.performance.incentive.statement.line",
+        string="Adjusts",
+        ondelete="restrict",
+        index="btree_not_null",
+    )
+
+    @api.constrains("line_type", "name", "amount")
+    def _check_adjustment(self):
+        for line in self:
+            if line.line_type == "adjustment" and not (line.name or "").strip():
+                raise ValidationError(self.env._("A manual adjustment needs a reason."))
+
+    # ------------------------------------------------------------------
+    # CRUD: lines change only on draft statements; manual adjustments by
+    # incentive administrators
+    # ------------------------------------------------------------------
+    def _check_editable(self, statements):
+        if self.env.context.get("incentive_recompute"):
+            return
+        for statement in statements:
+            if statement.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(name)s is locked: only draft statements change.",
+                        name=statement.name,
+                    )
+                )
+        if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
+            raise AccessError(
+                self.env._(
+                    "Only an incentive administrator adjusts a statement by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        statements = self.env["sales.performance.incentive.statement"].browse(
+            [vals["statement_id"] for vals in vals_list if vals.get("statement_id")]
+        )
+        if not self.env.context.get("incentive_recompute"):
+            for vals in vals_list:
+                vals["line_type"] = "adjustment"
+            self._check_editable(statements)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_editable(self.statement_id)
+        if not self.env.context.get("incentive_recompute") and any(
+            line.line_type != "adjustment" for line in self
+        ):
+            raise UserError(
+                self.env._("Computed lines change by recomputing the statement only.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_editable(self.statement_id)
+        return super().unlink()
+
+    def action_view_sources(self):
+        """The source documents behind the base of this line."""
+        self.ensure_one()
+        metric = self.metric_id.sudo()
+        if not metric:
+            raise UserError(self.env._("This line has no source documents."))
+        statement = self.statement_id
+        target = self.env["sales.performance.target"].new(
+            {
+                "user_id": statement.user_id.id,
+                "company_id": statement.company_id.id,
+                "metric_id": metric.id,
+                "date_from": self.origin_line_id.date_from or statement.date_from,
+                "date_to": self.origin_line_id.date_to or statement.date_to,
+            }
+        )
+        domain = metric._source_domain(target)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(metric)s: %(name)s", metric=metric.name, name=self.name
+            ),
+            "res_model": metric.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": list(Domain(domain)),
+            "context": {"active_test": False, "create": False},
+        }
