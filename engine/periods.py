@@ -74,7 +74,9 @@ def working_days(date_from, date_to, weekdays=(0, 1, 2, 3, 4)):
     full_weeks, rest = divmod(total, 7)
     count = full_weeks * len(weekdays)
     start_weekday = date_from.weekday()
-    count += sum(1 for offset in range(rest) if (start_weekday + offset) % 7 in weekdays)
+    count += sum(
+        1 for offset in range(rest) if (start_weekday + offset) % 7 in weekdays
+    )
     return count
 
 

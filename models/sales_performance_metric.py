@@ -51,7 +51,6 @@ class SalesPerformanceMetric(models.Model):
     )
     date_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Date Field",
         required=True,
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), "
@@ -82,7 +81,6 @@ class SalesPerformanceMetric(models.Model):
     )
     key_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Key Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
         "('store', '=', True)]",
@@ -104,7 +102,9 @@ class SalesPerformanceMetric(models.Model):
     @api.depends("computation", "sum_field_id.ttype")
     def _compute_value_type(self):
         for metric in self:
-            is_amount = metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+            is_amount = (
+                metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+            )
             metric.value_type = "monetary" if is_amount else "number"
 
     def _compute_target_count(self):
@@ -166,7 +166,10 @@ class SalesPerformanceMetric(models.Model):
                 )
         if self.date_field_id.ttype not in ("date", "datetime"):
             raise ValidationError(
-                self.env._("The date field %(field)s is not a date.", field=self.date_field_id.name)
+                self.env._(
+                    "The date field %(field)s is not a date.",
+                    field=self.date_field_id.name,
+                )
             )
         if self.user_field_id.relation != "res.users":
             raise ValidationError(
@@ -192,11 +195,15 @@ class SalesPerformanceMetric(models.Model):
             )
         if self.computation == "first" and self.key_field_id.ttype != "many2one":
             raise ValidationError(
-                self.env._("A metric counting first records needs a key field (a many2one).")
+                self.env._(
+                    "A metric counting first records needs a key field (a many2one)."
+                )
             )
         if self.pipeline_forecast and model_name != "crm.lead":
             raise ValidationError(
-                self.env._("Only metrics on opportunities can forecast with the pipeline.")
+                self.env._(
+                    "Only metrics on opportunities can forecast with the pipeline."
+                )
             )
         try:
             domain = Domain(self._parse_domain())
@@ -261,7 +268,10 @@ class SalesPerformanceMetric(models.Model):
         if not currency_field or not currency_field.store:
             return SQL("COALESCE(%s, 0)", amount)
         currency = Model._field_to_sql(query.table, currency_fname, query)
-        day = SQL("(%s)::date", Model._field_to_sql(query.table, self.date_field_id.name, query))
+        day = SQL(
+            "(%s)::date",
+            Model._field_to_sql(query.table, self.date_field_id.name, query),
+        )
         company_currency = SQL(
             "(SELECT c.currency_id FROM res_company c WHERE c.id = %s)", company_sql
         )
@@ -275,7 +285,8 @@ class SalesPerformanceMetric(models.Model):
             return SQL(
                 "COALESCE("
                 "(SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = %(cur)s "
-                "AND r.name <= %(day)s AND (r.company_id IS NULL OR r.company_id = %(root)s) "
+                "AND r.name <= %(day)s "
+                "AND (r.company_id IS NULL OR r.company_id = %(root)s) "
                 "ORDER BY r.company_id, r.name DESC LIMIT 1), "
                 "(SELECT r.rate FROM res_currency_rate r WHERE r.currency_id = %(cur)s "
                 "AND (r.company_id IS NULL OR r.company_id = %(root)s) "
@@ -286,7 +297,8 @@ class SalesPerformanceMetric(models.Model):
             )
 
         return SQL(
-            "CASE WHEN %(cur)s IS NULL OR %(cur)s = %(ccur)s THEN COALESCE(%(amount)s, 0) "
+            "CASE WHEN %(cur)s IS NULL OR %(cur)s = %(ccur)s "
+            "THEN COALESCE(%(amount)s, 0) "
             "ELSE COALESCE(%(amount)s, 0) * %(to_rate)s / NULLIF(%(from_rate)s, 0) END",
             cur=currency,
             ccur=company_currency,
@@ -367,7 +379,10 @@ class SalesPerformanceMetric(models.Model):
                     value=value_sql,
                     periods=periods_sql,
                     day=date_sql,
-                    **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+                    **{
+                        "from": query.from_clause,
+                        "where": query.where_clause or SQL("TRUE"),
+                    },
                 )
             )
         for index, company, user, team, value in rows:
@@ -400,14 +415,18 @@ class SalesPerformanceMetric(models.Model):
                 SQL("%s = %s", SQL.identifier(alias, "id"), key_sql),
             )
             key_sql = SQL(
-                "COALESCE(%s, %s)", SQL.identifier(alias, "commercial_partner_id"), key_sql
+                "COALESCE(%s, %s)",
+                SQL.identifier(alias, "commercial_partner_id"),
+                key_sql,
             )
         id_sql = SQL.identifier(query.table, "id")
         sql = SQL(
-            "SELECT p.idx, first.company_id, first.user_id, first.team_id, COUNT(*) FROM ("
+            "SELECT p.idx, first.company_id, first.user_id, first.team_id, COUNT(*) "
+            "FROM ("
             " SELECT DISTINCT ON (%(company)s, %(key)s) %(company)s AS company_id,"
             " %(user)s AS user_id, %(team)s AS team_id, %(day)s AS day"
-            " FROM %(from)s WHERE %(where)s AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL"
+            " FROM %(from)s WHERE %(where)s"
+            " AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL"
             " ORDER BY %(company)s, %(key)s, %(day)s, %(id)s"
             ") AS first"
             " JOIN (VALUES %(periods)s) AS p(idx, start, stop)"
@@ -441,13 +460,16 @@ class SalesPerformanceMetric(models.Model):
         )
         weighted = (
             "expected_revenue"
-            if self.computation == "sum" and self.sum_field_id.name == "expected_revenue"
+            if self.computation == "sum"
+            and self.sum_field_id.name == "expected_revenue"
             else None
         )
         aggregates = ["probability:sum"]
         if weighted:
             aggregates = ["prorated_revenue:sum"]
-        groups = Lead._read_group(domain, ["company_id", "user_id", "team_id"], aggregates)
+        groups = Lead._read_group(
+            domain, ["company_id", "user_id", "team_id"], aggregates
+        )
         result = defaultdict(float)
         for company, user, team, total in groups:
             value = total if weighted else total / 100.0
@@ -470,7 +492,9 @@ class SalesPerformanceMetric(models.Model):
             if self.team_field_id:
                 domain &= Domain(self.team_field_id.name, "=", target.team_id.id)
             else:
-                domain &= Domain(self.user_field_id.name, "in", target.team_id.member_ids.ids)
+                domain &= Domain(
+                    self.user_field_id.name, "in", target.team_id.member_ids.ids
+                )
         if self.computation == "first":
             ids = self._first_record_ids(Model, domain, target)
             return Domain("id", "in", ids)
@@ -494,7 +518,8 @@ class SalesPerformanceMetric(models.Model):
         id_sql = SQL.identifier(query.table, "id")
         sql = SQL(
             "SELECT DISTINCT ON (%(key)s) %(id)s FROM %(from)s WHERE %(where)s "
-            "AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL ORDER BY %(key)s, %(day)s, %(id)s",
+            "AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL "
+            "ORDER BY %(key)s, %(day)s, %(id)s",
             key=key_sql,
             id=id_sql,
             day=date_sql,

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
 from odoo.tools import SQL, float_compare, float_round
 
 from ..engine import pacing, periods
@@ -80,7 +79,6 @@ class SalesPerformanceTarget(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     metric_id = fields.Many2one(
         "sales.performance.metric",
-        string="Metric",
         required=True,
         index=True,
         ondelete="restrict",
@@ -91,7 +89,9 @@ class SalesPerformanceTarget(models.Model):
     date_from = fields.Date(string="Start", required=True, index=True, tracking=True)
     date_to = fields.Date(string="End", required=True, index=True, tracking=True)
     target_value = fields.Float(string="Target", tracking=True, digits=(16, 2))
-    achieved_value = fields.Float(string="Achieved", readonly=True, copy=False, digits=(16, 2))
+    achieved_value = fields.Float(
+        string="Achieved", readonly=True, copy=False, digits=(16, 2)
+    )
     attainment = fields.Float(
         string="Attainment (%)",
         compute="_compute_kpis",
@@ -145,9 +145,14 @@ class SalesPerformanceTarget(models.Model):
         check_company=True,
         help="The team or company target this one contributes to (the R of SMART).",
     )
-    child_ids = fields.One2many("sales.performance.target", "parent_id", string="Sub-targets")
+    child_ids = fields.One2many(
+        "sales.performance.target", "parent_id", string="Sub-targets"
+    )
     children_total = fields.Float(
-        string="Sub-targets Total", compute="_compute_rollup", store=True, digits=(16, 2)
+        string="Sub-targets Total",
+        compute="_compute_rollup",
+        store=True,
+        digits=(16, 2),
     )
     rollup_gap = fields.Float(
         string="Roll-up Gap",
@@ -185,17 +190,31 @@ class SalesPerformanceTarget(models.Model):
                 "user" if target.user_id else "team" if target.team_id else "company"
             )
 
-    @api.depends("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    @api.depends(
+        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+    )
     def _compute_name(self):
         for target in self:
-            who = target.user_id.name or target.team_id.name or target.company_id.name or ""
+            who = (
+                target.user_id.name
+                or target.team_id.name
+                or target.company_id.name
+                or ""
+            )
             period = ""
             if target.date_from and target.date_to:
                 period = "%s → %s" % (target.date_from, target.date_to)
-            target.name = " · ".join(p for p in (who, target.metric_id.name, period) if p)
+            target.name = " · ".join(
+                p for p in (who, target.metric_id.name, period) if p
+            )
 
     @api.depends(
-        "target_value", "achieved_value", "forecast_value", "date_from", "date_to", "state"
+        "target_value",
+        "achieved_value",
+        "forecast_value",
+        "date_from",
+        "date_to",
+        "state",
     )
     def _compute_kpis(self):
         today = fields.Date.context_today(self)
@@ -263,13 +282,15 @@ class SalesPerformanceTarget(models.Model):
             total = sum(target.child_ids.mapped("target_value"))
             target.children_total = total
             target.rollup_gap = target.target_value - total if target.child_ids else 0.0
-            target.rollup_mismatch = bool(target.child_ids) and not target.currency_id.is_zero(
-                target.rollup_gap
-            )
+            target.rollup_mismatch = bool(
+                target.child_ids
+            ) and not target.currency_id.is_zero(target.rollup_gap)
 
     @api.depends_context("uid")
     def _compute_is_manager(self):
-        is_admin = self.env.user.has_group("sales_performance.group_sales_performance_manager")
+        is_admin = self.env.user.has_group(
+            "sales_performance.group_sales_performance_manager"
+        )
         for target in self:
             target.is_manager = is_admin or target._is_led_by(self.env.user)
 
@@ -303,19 +324,27 @@ class SalesPerformanceTarget(models.Model):
                 )
             if target.parent_id:
                 if target.parent_id == target:
-                    raise ValidationError(self.env._("A target cannot be its own parent."))
+                    raise ValidationError(
+                        self.env._("A target cannot be its own parent.")
+                    )
                 if target.parent_id.metric_id != target.metric_id:
                     raise ValidationError(
-                        self.env._("A sub-target must measure the same metric as its parent.")
+                        self.env._(
+                            "A sub-target must measure the same metric as its parent."
+                        )
                     )
         if self._has_cycle("parent_id"):
             raise ValidationError(self.env._("Targets cannot be their own ancestors."))
 
-    @api.constrains("user_id", "team_id", "company_id", "metric_id", "date_from", "date_to")
+    @api.constrains(
+        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+    )
     def _check_overlap(self):
         """One target per assignee x metric x period: a single query for the
         whole recordset, however many targets are checked."""
-        self.flush_model(["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"])
+        self.flush_model(
+            ["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -361,11 +390,15 @@ class SalesPerformanceTarget(models.Model):
         if "state" in vals and not self.env.su:
             # a raw write of the state obeys the same rights as the buttons
             self._check_manager()
-            reopening = vals["state"] == "draft" and any(t.state != "draft" for t in self)
+            reopening = vals["state"] == "draft" and any(
+                t.state != "draft" for t in self
+            )
             if reopening and not self.env.user.has_group(
                 "sales_performance.group_sales_performance_manager"
             ):
-                raise AccessError(self.env._("Only a sales performance administrator can reopen."))
+                raise AccessError(
+                    self.env._("Only a sales performance administrator can reopen.")
+                )
         if set(vals) & LOCKED_FIELDS:
             locked = self.filtered(lambda t: t.state != "draft")
             if locked:
@@ -375,14 +408,21 @@ class SalesPerformanceTarget(models.Model):
                 if not reason or set(vals) - {"target_value"}:
                     raise UserError(
                         self.env._(
-                            "An active target is locked: a manager revises its value with "
-                            "a reason (Revise Target), and its metric, assignee and "
-                            "period do not change."
+                            "An active target is locked: a manager revises its value "
+                            "with a reason (Revise Target), and its metric, assignee "
+                            "and period do not change."
                         )
                     )
                 locked._check_manager()
         res = super().write(vals)
-        if {"metric_id", "date_from", "date_to", "user_id", "team_id", "company_id"} & set(vals):
+        if {
+            "metric_id",
+            "date_from",
+            "date_to",
+            "user_id",
+            "team_id",
+            "company_id",
+        } & set(vals):
             self._recompute_batch(with_previous=True)
         return res
 
@@ -409,7 +449,8 @@ class SalesPerformanceTarget(models.Model):
             if not target._is_led_by(self.env.user):
                 raise AccessError(
                     self.env._(
-                        "Only a sales manager or the leader of the team can do this on %(name)s.",
+                        "Only a sales manager or the leader of the team can do this "
+                        "on %(name)s.",
                         name=target.name,
                     )
                 )
@@ -431,7 +472,10 @@ class SalesPerformanceTarget(models.Model):
         for target in self:
             if target.state != "draft":
                 raise UserError(
-                    self.env._("Only draft targets can be activated: %(name)s", name=target.name)
+                    self.env._(
+                        "Only draft targets can be activated: %(name)s",
+                        name=target.name,
+                    )
                 )
         self.write({"state": "active"})
         self._recompute_batch()
@@ -449,8 +493,12 @@ class SalesPerformanceTarget(models.Model):
         self._check_manager()
         if any(t.state == "draft" for t in self):
             raise UserError(self.env._("These targets are already drafts."))
-        if not self.env.user.has_group("sales_performance.group_sales_performance_manager"):
-            raise AccessError(self.env._("Only a sales performance administrator can reopen."))
+        if not self.env.user.has_group(
+            "sales_performance.group_sales_performance_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a sales performance administrator can reopen.")
+            )
         self.write({"state": "draft"})
         return True
 
@@ -467,7 +515,10 @@ class SalesPerformanceTarget(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_performance.sales_performance_target_revise_action"
         )
-        action["context"] = {"default_target_id": self.id, "default_new_value": self.target_value}
+        action["context"] = {
+            "default_target_id": self.id,
+            "default_new_value": self.target_value,
+        }
         return action
 
     def action_open_allocate(self):
@@ -485,7 +536,9 @@ class SalesPerformanceTarget(models.Model):
         domain = metric._source_domain(self)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=self.name),
+            "name": self.env._(
+                "%(metric)s: %(name)s", metric=metric.name, name=self.name
+            ),
             "res_model": metric.model_name,
             "view_mode": "list,form",
             "views": [(False, "list"), (False, "form")],
@@ -549,9 +602,9 @@ class SalesPerformanceTarget(models.Model):
 
         groups = defaultdict(list)
         for target in targets:
-            groups[(target.metric_id, target.date_from, target.date_to, target._get_tz())].append(
-                target
-            )
+            groups[
+                (target.metric_id, target.date_from, target.date_to, target._get_tz())
+            ].append(target)
         previous_groups = defaultdict(list)
         if with_previous:
             for (metric, date_from, date_to, tz_name), members in groups.items():
@@ -566,7 +619,9 @@ class SalesPerformanceTarget(models.Model):
         def value_for(target, index):
             return target._value_from_index(index, team_members)
 
-        indexes = targets._compute_indexes(list(groups) + list(previous_groups), company_ids)
+        indexes = targets._compute_indexes(
+            list(groups) + list(previous_groups), company_ids
+        )
         weekdays_of = {}
         for company in targets.company_id:
             weekdays_of[company.id] = company._sales_performance_weekdays()
@@ -643,7 +698,10 @@ class SalesPerformanceTarget(models.Model):
         if self.team_id:
             if self.metric_id.team_field_id:
                 return by_team.get((company_id, self.team_id.id), 0.0)
-            return sum(by_user.get((company_id, uid), 0.0) for uid in team_members(self.team_id))
+            return sum(
+                by_user.get((company_id, uid), 0.0)
+                for uid in team_members(self.team_id)
+            )
         return by_company.get(company_id, 0.0)
 
     def _write_computed(self, targets, values, today):
@@ -657,14 +715,19 @@ class SalesPerformanceTarget(models.Model):
             val = values[target.id]
             achieved = float_round(val["achieved"], precision_digits=2)
             forecast = float_round(val["forecast"], precision_digits=2)
-            kpis = target._kpis(today, weekdays_of[target.company_id.id], achieved, forecast)
+            kpis = target._kpis(
+                today, weekdays_of[target.company_id.id], achieved, forecast
+            )
             rows.append(
                 SQL(
-                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s)",
+                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, "
+                    "%s::float8, %s)",
                     target.id,
                     achieved,
                     forecast,
-                    float_round(val.get("previous", target.previous_value), precision_digits=2),
+                    float_round(
+                        val.get("previous", target.previous_value), precision_digits=2
+                    ),
                     kpis["attainment"],
                     kpis["expected_value"],
                     kpis["status"],
@@ -717,7 +780,10 @@ class SalesPerformanceTarget(models.Model):
         ``{record: value}`` from one query (used by allocation and evaluations)."""
         by_user, by_team, _by_company = _index(
             metric._compute_values(
-                date_from, date_to, company.resource_calendar_id.tz or "UTC", {company.id}
+                date_from,
+                date_to,
+                company.resource_calendar_id.tz or "UTC",
+                {company.id},
             )
         )
         result = {user: by_user.get((company.id, user.id), 0.0) for user in users}
@@ -733,7 +799,11 @@ class SalesPerformanceTarget(models.Model):
 
 def _index(rows):
     """Index ``{(company, user, team): value}`` rows by user, team and company."""
-    by_user, by_team, by_company = defaultdict(float), defaultdict(float), defaultdict(float)
+    by_user, by_team, by_company = (
+        defaultdict(float),
+        defaultdict(float),
+        defaultdict(float),
+    )
     for (company, user, team), value in (rows or {}).items():
         by_user[(company, user)] += value
         by_team[(company, team)] += value

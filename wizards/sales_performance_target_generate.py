@@ -31,9 +31,9 @@ class SalesPerformanceTargetGenerate(models.TransientModel):
     metric_id = fields.Many2one("sales.performance.metric", required=True)
     target_value = fields.Float(string="Target per Period", required=True)
     skip_existing = fields.Boolean(
-        string="Skip Existing",
         default=True,
-        help="Leave out periods where the assignee already has a target on this metric.",
+        help="Leave out periods where the assignee already has a target on this "
+        "metric.",
     )
 
     @api.constrains("year", "target_value")
