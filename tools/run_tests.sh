@@ -286,6 +286,17 @@ stage_odoo() {
     fi
     port=${TEST_HTTP_PORT:-$(free_port)}
     tags=${TEST_TAGS:-/$ADDON_NAME}
+    # Browser tours (HttpCase) need Chromium, found by Odoo on PATH under these
+    # names (odoo/tests/common.py); without it Odoo skips them: say so plainly.
+    local browser=""
+    for name in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$name" >/dev/null 2>&1 && browser=$(command -v "$name") && break
+    done
+    if [ -n "$browser" ]; then
+        echo "browser tests: run with $browser"
+    else
+        echo "browser tests NOT run: no Chromium found (Debian: apt-get install chromium)"
+    fi
     odoo_db_args
     drop_db "$TEST_DB" >/dev/null 2>&1
     DB_USED=$TEST_DB
