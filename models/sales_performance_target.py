@@ -591,7 +591,9 @@ class SalesPerformanceTarget(models.Model):
             ["state", "metric_id", "date_from", "date_to", "user_id", "team_id"]
             + ["company_id", "target_value", "previous_value"]
         )
-        (targets.user_id | targets.team_id.user_id).fetch(["tz"])
+        users = targets.user_id | targets.team_id.user_id
+        users.fetch(["partner_id"])
+        users.partner_id.fetch(["tz"])  # res.users.tz is its partner's
         targets = targets.filtered(lambda t: t.state != "closed")
         if not targets:
             return
