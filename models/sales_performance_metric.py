@@ -254,7 +254,14 @@ class SalesPerformanceMetric(models.Model):
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             return Model._field_to_sql(query.table, "company_id", query)
         # no company on the record: it belongs to its salesperson's company
-        return SQL("(SELECT u.company_id FROM res_users u WHERE u.id = %s)", user_sql)
+        # (one join, not a subquery per record)
+        query.add_join(
+            "LEFT JOIN",
+            "sp_user",
+            "res_users",
+            SQL("%s = %s", SQL.identifier("sp_user", "id"), user_sql),
+        )
+        return SQL.identifier("sp_user", "company_id")
 
     def _amount_sql(self, Model, query, company_sql):
         """SQL of the summed value, converted to the record company's currency
@@ -272,13 +279,16 @@ class SalesPerformanceMetric(models.Model):
             "(%s)::date",
             Model._field_to_sql(query.table, self.date_field_id.name, query),
         )
-        company_currency = SQL(
-            "(SELECT c.currency_id FROM res_company c WHERE c.id = %s)", company_sql
+        # the record's company, joined once (not a subquery per record)
+        query.add_join(
+            "LEFT JOIN",
+            "sp_company",
+            "res_company",
+            SQL("%s = %s", SQL.identifier("sp_company", "id"), company_sql),
         )
+        company_currency = SQL.identifier("sp_company", "currency_id")
         root = SQL(
-            "(SELECT split_part(c.parent_path, '/', 1)::int FROM res_company c "
-            "WHERE c.id = %s)",
-            company_sql,
+            "split_part(%s, '/', 1)::int", SQL.identifier("sp_company", "parent_path")
         )
 
         def rate(currency_sql):
@@ -366,19 +376,43 @@ class SalesPerformanceMetric(models.Model):
             else:
                 value_sql = SQL("COUNT(*)")
             date_sql = Model._field_to_sql(query.table, fname, query)
+            order = sorted(range(len(bounds)), key=lambda i: bounds[i])
+            disjoint = all(
+                bounds[i][1] <= bounds[j][0]
+                for i, j in zip(order, order[1:], strict=False)
+            )
+            if disjoint:
+                # periods that do not overlap (the usual case): each record's
+                # period is found by a binary search on their starts, not by
+                # joining every record with every period
+                starts = [bounds[i][0] for i in order]
+                stops = [bounds[i][1] for i in order]
+                bucket = SQL("width_bucket(%s, %s)", date_sql, starts)
+                period_sql = SQL("(%s)[%s]", [*order], bucket)
+                join_sql = SQL()
+                where_sql = SQL("%s < (%s)[%s]", date_sql, stops, bucket)
+            else:
+                period_sql = SQL("p.idx")
+                join_sql = SQL(
+                    " JOIN (VALUES %s) AS p(idx, start, stop)"
+                    " ON %s >= p.start AND %s < p.stop",
+                    periods_sql,
+                    date_sql,
+                    date_sql,
+                )
+                where_sql = SQL("TRUE")
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT p.idx, %(company)s, %(user)s, %(team)s, %(value)s"
-                    " FROM %(from)s"
-                    " JOIN (VALUES %(periods)s) AS p(idx, start, stop)"
-                    " ON %(day)s >= p.start AND %(day)s < p.stop"
-                    " WHERE %(where)s GROUP BY 1, 2, 3, 4",
+                    "SELECT %(period)s, %(company)s, %(user)s, %(team)s, %(value)s"
+                    " FROM %(from)s%(join)s"
+                    " WHERE %(where)s AND %(in_period)s GROUP BY 1, 2, 3, 4",
+                    period=period_sql,
                     company=company_sql,
                     user=user_sql,
                     team=team_sql,
                     value=value_sql,
-                    periods=periods_sql,
-                    day=date_sql,
+                    join=join_sql,
+                    in_period=where_sql,
                     **{
                         "from": query.from_clause,
                         "where": query.where_clause or SQL("TRUE"),

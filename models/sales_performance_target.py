@@ -180,6 +180,13 @@ class SalesPerformanceTarget(models.Model):
     )
     _metric_period_idx = models.Index("(metric_id, date_from, date_to)")
 
+    def init(self):
+        # Room in each page so that the recompute's UPDATE of the computed
+        # columns (none indexed but status) stays a heap-only update.
+        self.env.cr.execute(
+            "ALTER TABLE sales_performance_target SET (fillfactor = 70)"
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -235,25 +242,17 @@ class SalesPerformanceTarget(models.Model):
 
     def _kpis(self, today, weekdays, achieved=None, forecast=None):
         """Attainment, expected value and status from the engine."""
-        achieved = self.achieved_value if achieved is None else achieved
-        forecast = self.forecast_value if forecast is None else forecast
-        if self.state == "closed":
-            today = max(today, self.date_to + timedelta(days=1))
-        return {
-            "attainment": pacing.attainment(achieved, self.target_value),
-            "expected_value": pacing.expected_value(
-                self.target_value, self.date_from, self.date_to, today, weekdays
-            ),
-            "status": pacing.status(
-                achieved,
-                self.target_value,
-                forecast,
-                self.date_from,
-                self.date_to,
-                today,
-                self.company_id.sales_performance_at_risk_ratio / 100.0,
-            ),
-        }
+        return _kpi_values(
+            self.state,
+            self.target_value,
+            self.date_from,
+            self.date_to,
+            self.achieved_value if achieved is None else achieved,
+            self.forecast_value if forecast is None else forecast,
+            today,
+            weekdays,
+            self.company_id.sales_performance_at_risk_ratio / 100.0,
+        )
 
     @api.depends("target_value", "previous_value", "company_id")
     def _compute_achievability(self):
@@ -579,79 +578,139 @@ class SalesPerformanceTarget(models.Model):
         """Recompute achieved, forecast, status (and optionally the previous
         period's actual) of all targets in ``self``.
 
-        Targets are grouped by metric, period and time zone; each group costs one
-        query for the achievement (plus one for the pipeline when the metric
-        forecasts with it, and one for the previous period when asked), whatever
-        the number of targets. Results are written with one UPDATE.
+        Targets are grouped by metric, period and time zone; each metric costs
+        one query per time zone for all its periods (current and previous), plus
+        one for the pipeline when the metric forecasts with it, whatever the
+        number of targets. The targets are read with one query and written with
+        one UPDATE.
         """
-        targets = self.sudo()
-        # read what the loops below use with one query per model, however many
-        # targets (the prefetch would read them 1000 at a time)
-        targets.fetch(
-            ["state", "metric_id", "date_from", "date_to", "user_id", "team_id"]
-            + ["company_id", "target_value", "previous_value"]
+        if not self:
+            return
+        self.env.flush_all()
+        # id, metric, period, assignee, company, figures and the time zone in
+        # which the period's days are counted (see _get_tz), in one query
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, t.metric_id, t.date_from, t.date_to, t.user_id,
+                       t.team_id, t.company_id, t.target_value, t.previous_value,
+                       t.state, COALESCE(up.tz, lp.tz, cal.tz, 'UTC')
+                  FROM sales_performance_target t
+                  JOIN res_company c ON c.id = t.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
+             LEFT JOIN res_users u ON u.id = t.user_id
+             LEFT JOIN res_partner up ON up.id = u.partner_id
+             LEFT JOIN crm_team tm ON tm.id = t.team_id
+             LEFT JOIN res_users lu ON lu.id = tm.user_id
+             LEFT JOIN res_partner lp ON lp.id = lu.partner_id
+                 WHERE t.id IN %s AND t.state != 'closed'
+                """,
+                tuple(self.ids),
+            )
         )
-        users = targets.user_id | targets.team_id.user_id
-        users.fetch(["partner_id"])
-        users.partner_id.fetch(["tz"])  # res.users.tz is its partner's
-        targets = targets.filtered(lambda t: t.state != "closed")
-        if not targets:
+        if not rows:
             return
         today = fields.Date.context_today(self)
-        company_ids = set(targets.company_id.ids)
-        members_by_team = {}
-        values = {}
+        Metric = self.env["sales.performance.metric"].sudo()
+        metrics = Metric.browse({row[1] for row in rows})
+        companies = self.env["res.company"].sudo().browse({row[6] for row in rows})
+        company_ids = set(companies.ids)
+        company_info = {
+            company.id: (
+                company._sales_performance_weekdays(),
+                company.sales_performance_at_risk_ratio / 100.0,
+            )
+            for company in companies
+        }
+        metric_info = {
+            metric.id: (metric, bool(metric.team_field_id), metric.pipeline_forecast)
+            for metric in metrics
+        }
+        members_of = {}
+        team_ids = {row[5] for row in rows if row[5] and not row[4]}
+        for team in self.env["crm.team"].sudo().browse(team_ids):
+            members_of[team.id] = team.member_ids.ids
 
         groups = defaultdict(list)
-        for target in targets:
-            groups[
-                (target.metric_id, target.date_from, target.date_to, target._get_tz())
-            ].append(target)
-        previous_groups = defaultdict(list)
+        for row in rows:
+            groups[(metric_info[row[1]][0], row[2], row[3], row[10])].append(row)
+        previous_of = {}
         if with_previous:
-            for (metric, date_from, date_to, tz_name), members in groups.items():
+            for metric, date_from, date_to, tz_name in groups:
                 prev_from, prev_to = periods.previous_period(date_from, date_to)
-                previous_groups[(metric, prev_from, prev_to, tz_name)].extend(members)
-
-        def team_members(team):
-            if team not in members_by_team:
-                members_by_team[team] = team.member_ids.ids
-            return members_by_team[team]
-
-        def value_for(target, index):
-            return target._value_from_index(index, team_members)
-
-        indexes = targets._compute_indexes(
-            list(groups) + list(previous_groups), company_ids
+                previous_of[(metric, date_from, date_to, tz_name)] = (
+                    metric,
+                    prev_from,
+                    prev_to,
+                    tz_name,
+                )
+        indexes = self._compute_indexes(
+            list(groups) + list(previous_of.values()), company_ids
         )
-        weekdays_of = {}
-        for company in targets.company_id:
-            weekdays_of[company.id] = company._sales_performance_weekdays()
 
-        for (metric, date_from, date_to, tz_name), members in groups.items():
-            rows = indexes[(metric, date_from, date_to, tz_name)]
+        def value_for(row, index):
+            _tid, metric_id, _f, _t, user_id, team_id, company_id = row[:7]
+            by_user, by_team, by_company = index
+            if user_id:
+                return by_user.get((company_id, user_id), 0.0)
+            if team_id:
+                if metric_info[metric_id][1]:
+                    return by_team.get((company_id, team_id), 0.0)
+                return sum(
+                    by_user.get((company_id, uid), 0.0) for uid in members_of[team_id]
+                )
+            return by_company.get(company_id, 0.0)
+
+        values = []
+        for key, members in groups.items():
+            metric, date_from, date_to, _tz = key
+            index = indexes[key]
+            previous_index = indexes[previous_of[key]] if with_previous else None
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
                 pipeline = _index(
                     metric._compute_pipeline(date_from, date_to, today, company_ids)
                 )
-            for target in members:
-                achieved = value_for(target, rows)
-                weekdays = weekdays_of[target.company_id.id]
+            for row in members:
+                weekdays, at_risk_ratio = company_info[row[6]]
+                achieved = float_round(value_for(row, index), precision_digits=2)
                 forecast = pacing.forecast_value(
                     achieved,
                     date_from,
                     date_to,
                     today,
                     weekdays,
-                    value_for(target, pipeline) if pipeline is not None else None,
+                    value_for(row, pipeline) if pipeline is not None else None,
                 )
-                values[target.id] = {"achieved": achieved, "forecast": forecast}
-        for (metric, date_from, date_to, tz_name), members in previous_groups.items():
-            rows = indexes[(metric, date_from, date_to, tz_name)]
-            for target in members:
-                values[target.id]["previous"] = value_for(target, rows)
-        self._write_computed(targets, values, today)
+                forecast = float_round(forecast, precision_digits=2)
+                previous = row[8] or 0.0
+                if previous_index is not None:
+                    previous = float_round(
+                        value_for(row, previous_index), precision_digits=2
+                    )
+                kpis = _kpi_values(
+                    row[9],
+                    row[7] or 0.0,
+                    date_from,
+                    date_to,
+                    achieved,
+                    forecast,
+                    today,
+                    weekdays,
+                    at_risk_ratio,
+                )
+                values.append(
+                    (
+                        row[0],
+                        achieved,
+                        forecast,
+                        previous,
+                        kpis["attainment"],
+                        kpis["expected_value"],
+                        kpis["status"],
+                    )
+                )
+        self._write_computed(values)
 
     @api.model
     def _compute_indexes(self, group_keys, company_ids):
@@ -691,51 +750,15 @@ class SalesPerformanceTarget(models.Model):
             cr.execute("SELECT set_config('jit', %s, true)", [jit])
         return indexes
 
-    def _value_from_index(self, index, team_members):
-        """This target's share of indexed rows (see ``_index``)."""
-        by_user, by_team, by_company = index
-        company_id = self.company_id.id
-        if self.user_id:
-            return by_user.get((company_id, self.user_id.id), 0.0)
-        if self.team_id:
-            if self.metric_id.team_field_id:
-                return by_team.get((company_id, self.team_id.id), 0.0)
-            return sum(
-                by_user.get((company_id, uid), 0.0)
-                for uid in team_members(self.team_id)
-            )
-        return by_company.get(company_id, 0.0)
+    def _write_computed(self, values):
+        """One UPDATE for all targets, then ranks by a window query.
 
-    def _write_computed(self, targets, values, today):
-        """One UPDATE for all targets, then ranks by a window query."""
-        now = fields.Datetime.now()
-        rows = []
-        weekdays_of = {}
-        for company in targets.company_id:
-            weekdays_of[company.id] = company._sales_performance_weekdays()
-        for target in targets:
-            val = values[target.id]
-            achieved = float_round(val["achieved"], precision_digits=2)
-            forecast = float_round(val["forecast"], precision_digits=2)
-            kpis = target._kpis(
-                today, weekdays_of[target.company_id.id], achieved, forecast
-            )
-            rows.append(
-                SQL(
-                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, "
-                    "%s::float8, %s)",
-                    target.id,
-                    achieved,
-                    forecast,
-                    float_round(
-                        val.get("previous", target.previous_value), precision_digits=2
-                    ),
-                    kpis["attainment"],
-                    kpis["expected_value"],
-                    kpis["status"],
-                )
-            )
-        self.env.flush_all()
+        :param values: ``[(id, achieved, forecast, previous, attainment,
+            expected, status)]``
+        """
+        # seven arrays rather than one VALUES tuple per target: a short
+        # statement whatever the number of targets
+        columns = list(zip(*values, strict=True))
         self.env.execute_query(
             SQL(
                 """
@@ -744,14 +767,17 @@ class SalesPerformanceTarget(models.Model):
                        previous_value = v.previous, attainment = v.attainment,
                        expected_value = v.expected, status = v.status,
                        last_computed = %s
-                  FROM (VALUES %s) AS v(id, achieved, forecast, previous, attainment,
-                                        expected, status)
+                  FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[],
+                              %s::float8[], %s::float8[], %s::varchar[])
+                       AS v(id, achieved, forecast, previous, attainment, expected,
+                            status)
                  WHERE t.id = v.id
                 """,
-                now,
-                SQL(", ").join(rows),
+                fields.Datetime.now(),
+                *(list(column) for column in columns),
             )
         )
+        ids = tuple(value[0] for value in values)
         self.env.execute_query(
             SQL(
                 """
@@ -767,11 +793,10 @@ class SalesPerformanceTarget(models.Model):
                                  FROM sales_performance_target WHERE id IN %s)) r
                  WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
                 """,
-                tuple(targets.ids),
+                ids,
             )
         )
-        targets.invalidate_model(list(COMPUTED_FIELDS))
-        self.env["sales.performance.target"].invalidate_model(["rank"])
+        self.env["sales.performance.target"].invalidate_model(list(COMPUTED_FIELDS))
 
     # ------------------------------------------------------------------
     # Helpers for wizards and other capabilities
@@ -797,6 +822,32 @@ class SalesPerformanceTarget(models.Model):
                     by_user.get((company.id, uid), 0.0) for uid in team.member_ids.ids
                 )
         return result
+
+
+def _kpi_values(
+    state,
+    target_value,
+    date_from,
+    date_to,
+    achieved,
+    forecast,
+    today,
+    weekdays,
+    at_risk_ratio,
+):
+    """Attainment, expected value and status of a target (a closed target is
+    judged as after its period)."""
+    if state == "closed":
+        today = max(today, date_to + timedelta(days=1))
+    return {
+        "attainment": pacing.attainment(achieved, target_value),
+        "expected_value": pacing.expected_value(
+            target_value, date_from, date_to, today, weekdays
+        ),
+        "status": pacing.status(
+            achieved, target_value, forecast, date_from, date_to, today, at_risk_ratio
+        ),
+    }
 
 
 def _index(rows):
