@@ -150,6 +150,10 @@ class SalesPerformanceTrainingRecord(models.Model):
                     )
                 )
 
+    @api.constrains("session_id")
+    def _check_capacity(self):
+        self.session_id._check_capacity()
+
     @api.constrains("session_id", "course_id")
     def _check_session_course(self):
         for record in self.filtered("session_id"):
