@@ -176,14 +176,6 @@ class SalesPerformanceTrainingRecord(models.Model):
                 session = self.env["sales.performance.training.session"].browse(
                     vals.get("session_id")
                 )
-                if vals.get("employee_id") not in own.ids:
-                    raise AccessError(
-                        self.env._("You can only register yourself for a session.")
-                    )
-                if not session or session.sudo().state != "planned":
-                    raise UserError(
-                        self.env._("You can only register for a planned session.")
-                    )
                 forbidden = set(vals) - {"employee_id", "session_id", "status"}
                 if forbidden or vals.get("status", "registered") != "registered":
                     raise AccessError(
@@ -191,6 +183,14 @@ class SalesPerformanceTrainingRecord(models.Model):
                             "Only a training manager can record the result of a "
                             "training."
                         )
+                    )
+                if vals.get("employee_id") not in own.ids:
+                    raise AccessError(
+                        self.env._("You can only register yourself for a session.")
+                    )
+                if not session or session.sudo().state != "planned":
+                    raise UserError(
+                        self.env._("You can only register for a planned session.")
                     )
         return super().create(vals_list)
 

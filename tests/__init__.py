@@ -13,3 +13,5 @@ from . import test_incentive_payout
 from . import test_incentive_statement
 from . import test_incentive_security
 from . import test_training_record
+from . import test_training_security
+from . import test_training_need
