@@ -15,3 +15,5 @@ from . import test_incentive_security
 from . import test_training_record
 from . import test_training_security
 from . import test_training_need
+from . import test_training_eligibility
+from . import test_training_effectiveness
