@@ -48,6 +48,8 @@
         "reports/sales_performance_evaluation_templates.xml",
         "reports/sales_performance_incentive_statement_reports.xml",
         "reports/sales_performance_incentive_statement_templates.xml",
+        "reports/sales_performance_training_transcript_reports.xml",
+        "reports/sales_performance_training_transcript_templates.xml",
     ],
     "demo": [
         "demo/sales_performance_target_demo.xml",

@@ -23,3 +23,4 @@ from . import sales_performance_training_compliance
 from . import sales_performance_training_evaluation
 from . import sales_performance_training_incentive
 from . import sales_performance_training_users
+from . import sales_performance_training_transcript

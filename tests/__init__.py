@@ -17,3 +17,4 @@ from . import test_training_security
 from . import test_training_need
 from . import test_training_eligibility
 from . import test_training_effectiveness
+from . import test_training_report
