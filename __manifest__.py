@@ -55,6 +55,7 @@
         "demo/sales_performance_target_demo.xml",
         "demo/sales_performance_evaluation_demo.xml",
         "demo/sales_performance_incentive_demo.xml",
+        "demo/sales_performance_training_demo.xml",
     ],
     "application": True,
     "installable": True,
