@@ -17,9 +17,7 @@ class SalesPerformanceTrainingCompliance(models.Model):
     manager_id = fields.Many2one("hr.employee", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     job_id = fields.Many2one("hr.job", string="Job Position", readonly=True)
-    course_id = fields.Many2one(
-        "sales.performance.training.course", string="Course", readonly=True
-    )
+    course_id = fields.Many2one("sales.performance.training.course", readonly=True)
     date_completed = fields.Date(string="Last Passed On", readonly=True)
     date_expiry = fields.Date(string="Certificate Expiry", readonly=True)
     compliance_state = fields.Selection(

@@ -98,7 +98,6 @@ class SalesPerformanceTrainingCourse(models.Model):
     effectiveness_ids = fields.One2many(
         "sales.performance.training.effectiveness",
         "course_id",
-        string="Effectiveness",
         readonly=True,
     )
 

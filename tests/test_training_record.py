@@ -158,9 +158,9 @@ class TestTrainingRecord(TrainingCommon):
         self.env.flush_all()
         Compliance = self.env["sales.performance.training.compliance"]
         rows = Compliance.search([("course_id", "=", self.course.id)])
-        states = {row.employee_id: row.compliance_state for row in rows}
+        found = {row.employee_id: row.compliance_state for row in rows}
         self.assertEqual(
-            states,
+            found,
             {self.emp_employee: "expiring", self.emp_colleague: "missing"},
         )
         self._passed(self.emp_colleague, day=today - relativedelta(months=13))
@@ -168,9 +168,9 @@ class TestTrainingRecord(TrainingCommon):
         self.env.flush_all()
         Compliance.invalidate_model()
         rows = Compliance.search([("course_id", "=", self.course.id)])
-        states = {row.employee_id: row.compliance_state for row in rows}
+        found = {row.employee_id: row.compliance_state for row in rows}
         self.assertEqual(
-            states, {self.emp_employee: "valid", self.emp_colleague: "expired"}
+            found, {self.emp_employee: "valid", self.emp_colleague: "expired"}
         )
         # Mandatory for a sales team: its members too.
         team = self.env["crm.team"].create(
