@@ -117,3 +117,21 @@ class TestTrainingSecurity(TrainingCommon):
             self.rec_employee.with_user(self.user_other_trainer).read(["score"])
         with self.assertRaises(AccessError):
             self.session.with_user(self.user_other_trainer).read(["state"])
+
+    def test_compliance_and_effectiveness_for_training_managers_only(self):
+        for model in (
+            "sales.performance.training.compliance",
+            "sales.performance.training.effectiveness",
+        ):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(self.user_employee).search([])
+            self.env[model].with_user(self.user_trainer).search([])
+
+    def test_course_of_another_company_is_hidden(self):
+        course_b = self.rec_other.course_id
+        Course = self.env["sales.performance.training.course"]
+        self.assertNotIn(course_b, Course.with_user(self.user_trainer).search([]))
+        self.assertIn(course_b, Course.with_user(self.user_other).search([]))
+        # A course without company is shared.
+        self.course.company_id = False
+        self.assertIn(self.course, Course.with_user(self.user_other).search([]))
