@@ -14,3 +14,13 @@ from . import sales_performance_evaluation_print
 from . import sales_performance_incentive_plan
 from . import sales_performance_incentive_rule
 from . import sales_performance_incentive_statement
+from . import sales_performance_training_course
+from . import sales_performance_training_session
+from . import sales_performance_training_record
+from . import sales_performance_training_need
+from . import sales_performance_training_effectiveness
+from . import sales_performance_training_compliance
+from . import sales_performance_training_evaluation
+from . import sales_performance_training_incentive
+from . import sales_performance_training_users
+from . import sales_performance_training_transcript

@@ -13,3 +13,9 @@ from . import test_incentive_payout
 from . import test_incentive_statement
 from . import test_incentive_security
 from . import test_benchmark_small
+from . import test_training_record
+from . import test_training_security
+from . import test_training_need
+from . import test_training_eligibility
+from . import test_training_effectiveness
+from . import test_training_report
