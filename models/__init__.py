@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import sales_performance_metric
 from . import sales_performance_target
 from . import crm_team
+from . import sales_performance_evaluation_private_mixin
 from . import sales_performance_evaluation_competency
 from . import sales_performance_evaluation_rating
 from . import sales_performance_evaluation_template

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
 
 from ..engine import scoring
+from .sales_performance_evaluation_private_mixin import HIDDEN_STATES
 
 # Fields of an evaluation the evaluated employee may write, per state.
 LINE_FIELDS = {"line_ids", "kpi_line_ids", "competency_line_ids"}
@@ -17,7 +18,6 @@ MANAGER_PRIVATE_FIELDS = (
     "manager_comment",
     "development_notes",
 )
-HIDDEN_STATES = ("draft", "self_assessment", "manager_review")
 # Technical fields that the chatter and the activities may write.
 FREE_FIELD_PREFIXES = ("message_", "activity_", "website_message")
 
@@ -29,7 +29,12 @@ ACTIVITY_ACK = "sales_performance.mail_activity_type_evaluation_acknowledge"
 class SalesPerformanceEvaluation(models.Model):
     _name = "sales.performance.evaluation"
     _description = "Performance Evaluation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales.performance.evaluation.private.mixin",
+    ]
+    _private_fields = MANAGER_PRIVATE_FIELDS
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -288,58 +293,6 @@ class SalesPerformanceEvaluation(models.Model):
             raise UserError(
                 self.env._("Only draft or cancelled evaluations can be deleted.")
             )
-
-    def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
-        hidden = set(fnames) & set(MANAGER_PRIVATE_FIELDS)
-        if hidden:
-            by_id = {e.id: e for e in self}
-            for values in result:
-                evaluation = by_id.get(values["id"])
-                if evaluation and not evaluation.manager_visible:
-                    for fname in hidden:
-                        values[fname] = False
-        return result
-
-    # ------------------------------------------------------------------
-    # Hiding the manager's figures from the employee in searches too
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _private_restriction(self, fnames):
-        """A domain hiding the records whose private figures the user may not
-        see yet, when ``fnames`` (searched, grouped, aggregated or sorted on)
-        include such figures; None when nothing needs hiding."""
-        if self.env.su or self.env.user.has_group("hr.group_hr_user"):
-            return None
-        if not {fname.split(".")[0].split(":")[0] for fname in fnames} & set(
-            MANAGER_PRIVATE_FIELDS
-        ):
-            return None
-        return Domain("state", "not in", HIDDEN_STATES) | Domain(
-            "employee_user_id", "!=", self.env.uid
-        )
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        domain = Domain(domain)
-        fnames = [condition.field_expr for condition in domain.iter_conditions()]
-        fnames += [
-            part.strip().split(" ")[0] for part in (order or "").split(",") if part
-        ]
-        restriction = self._private_restriction(fnames)
-        if restriction is not None:
-            domain &= restriction
-        return super()._search(
-            domain, offset=offset, limit=limit, order=order, **kwargs
-        )
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
-        restriction = self._private_restriction(list(groupby) + list(aggregates))
-        if restriction is not None:
-            domain = Domain(domain) & restriction
-        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     # ------------------------------------------------------------------
     # Rights

@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
 
 from ..engine import pacing, scoring
 
@@ -17,7 +16,6 @@ MANAGER_PRIVATE_LINE_FIELDS = (
     "adjustment_reason",
     "is_adjusted",
 )
-HIDDEN_STATES = ("draft", "self_assessment", "manager_review")
 # Fields that only change while the evaluation is a draft (the structure).
 STRUCTURE_FIELDS = {
     "kind",
@@ -32,7 +30,10 @@ STRUCTURE_FIELDS = {
 class SalesPerformanceEvaluationLine(models.Model):
     _name = "sales.performance.evaluation.line"
     _description = "Performance Evaluation Line"
+    _inherit = ["sales.performance.evaluation.private.mixin"]
     _order = "evaluation_id, kind desc, sequence, id"
+    _private_fields = MANAGER_PRIVATE_LINE_FIELDS
+    _private_evaluation_path = "evaluation_id."
 
     evaluation_id = fields.Many2one(
         "sales.performance.evaluation", required=True, index=True, ondelete="cascade"
@@ -221,58 +222,6 @@ class SalesPerformanceEvaluationLine(models.Model):
                     raise UserError(
                         self.env._("Lines can only be removed from a draft evaluation.")
                     )
-
-    def _read_format(self, fnames, load="_classic_read"):
-        result = super()._read_format(fnames, load=load)
-        hidden = set(fnames) & set(MANAGER_PRIVATE_LINE_FIELDS)
-        if hidden:
-            by_id = {line.id: line for line in self}
-            for values in result:
-                line = by_id.get(values["id"])
-                if line and not line.evaluation_id.manager_visible:
-                    for fname in hidden:
-                        values[fname] = False
-        return result
-
-    # ------------------------------------------------------------------
-    # Hiding the manager's figures from the employee in searches too
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _private_restriction(self, fnames):
-        """A domain hiding the records whose private figures the user may not
-        see yet, when ``fnames`` (searched, grouped, aggregated or sorted on)
-        include such figures; None when nothing needs hiding."""
-        if self.env.su or self.env.user.has_group("hr.group_hr_user"):
-            return None
-        if not {fname.split(".")[0].split(":")[0] for fname in fnames} & set(
-            MANAGER_PRIVATE_LINE_FIELDS
-        ):
-            return None
-        return Domain("evaluation_id.state", "not in", HIDDEN_STATES) | Domain(
-            "evaluation_id.employee_user_id", "!=", self.env.uid
-        )
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        domain = Domain(domain)
-        fnames = [condition.field_expr for condition in domain.iter_conditions()]
-        fnames += [
-            part.strip().split(" ")[0] for part in (order or "").split(",") if part
-        ]
-        restriction = self._private_restriction(fnames)
-        if restriction is not None:
-            domain &= restriction
-        return super()._search(
-            domain, offset=offset, limit=limit, order=order, **kwargs
-        )
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
-        restriction = self._private_restriction(list(groupby) + list(aggregates))
-        if restriction is not None:
-            domain = Domain(domain) & restriction
-        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     def _check_write_fields(self, fnames):
         for evaluation in self.evaluation_id:
