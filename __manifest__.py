@@ -46,6 +46,9 @@
         "demo/sales_performance_evaluation_demo.xml",
         "demo/sales_performance_incentive_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_performance/static/tests/tours/**/*"],
+    },
     "application": True,
     "installable": True,
 }

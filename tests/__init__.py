@@ -12,3 +12,4 @@ from . import test_evaluation_calibration
 from . import test_incentive_payout
 from . import test_incentive_statement
 from . import test_incentive_security
+from . import test_tours
