@@ -2,8 +2,9 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A salesperson opens Sales Performance, sees only her own targets (with their
-// progress), follows a target to its source documents, then reads her
-// incentive statement (with explanations) and opens the estimator.
+// progress), follows a target to its source documents, reads her incentive
+// statement (with explanations), opens the estimator, and does not see a
+// colleague's target even under All Targets.
 registry.category("web_tour.tours").add("sales_performance_salesperson_tour", {
     url: "/odoo",
     steps: () => [
@@ -80,6 +81,27 @@ registry.category("web_tour.tours").add("sales_performance_salesperson_tour", {
         {
             content: "The dialog is closed",
             trigger: "body:not(:has(.modal .o_form_view))",
+        },
+        {
+            content: "Open the Targets menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='sales_performance.sales_performance_target_menu']",
+            run: "click",
+        },
+        {
+            content: "Open All Targets (what the record rules let me read)",
+            trigger: "[data-menu-xmlid='sales_performance.sales_performance_target_all_menu']",
+            run: "click",
+        },
+        {
+            content: "My target is there",
+            trigger: ".o_breadcrumb:contains('Sales Targets')",
+        },
+        {
+            trigger: ".o_kanban_view .o_kanban_record:contains('12,345')",
+        },
+        {
+            content: "A colleague's target is not, even among all targets",
+            trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('54,321')))",
         },
     ],
 });
