@@ -130,13 +130,30 @@ registry.category("web_tour.tours").add("sales_performance_hr_officer_print_tour
             trigger: ".o_form_view:not(:has(button[name=action_done])) .o_statusbar_status:has(button[data-value=done][aria-checked=true])",
         },
         {
+            content: "Watch for the report download",
+            trigger: ".o_form_view button[name=action_print]",
+            run() {
+                const open = XMLHttpRequest.prototype.open;
+                XMLHttpRequest.prototype.open = function (method, url, ...args) {
+                    if (String(url).includes("/report/download")) {
+                        this.addEventListener("loadend", () => {
+                            if (this.status === 200) {
+                                document.body.classList.add("o_sp_report_downloaded");
+                            }
+                        });
+                    }
+                    return open.call(this, method, url, ...args);
+                };
+            },
+        },
+        {
             content: "Print the appraisal",
             trigger: ".o_form_view button[name=action_print]",
             run: "click",
         },
         {
-            content: "The report is produced and the form stays",
-            trigger: "body:not(.o_ui_blocked) .o_form_view .o_statusbar_status",
+            content: "The appraisal report was downloaded",
+            trigger: "body.o_sp_report_downloaded:not(.o_ui_blocked) .o_form_view",
         },
     ],
 });
