@@ -6,7 +6,6 @@ used. Without Chromium (or the websocket-client module) the whole class is
 skipped with one visible line saying the browser tests did not run.
 """
 
-import logging
 import unittest
 from unittest.mock import patch
 
@@ -15,8 +14,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import date_utils
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-
-_logger = logging.getLogger(__name__)
 
 SALESMAN = "sales_team.group_sale_salesman"
 PERF_USER = "sales_performance.group_sales_performance_user"
@@ -33,7 +30,7 @@ def _browser_missing():
 
     try:
         _find_executable()
-    except Exception:  # noqa: BLE001 (IOError on Linux, anything elsewhere)
+    except Exception:  # noqa: BLE001 (Odoo 19 raises SkipTest, older IOError)
         return (
             "no Chromium/Chrome executable found (install the Debian package "
             "`chromium`)"
