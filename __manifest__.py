@@ -57,6 +57,9 @@
         "demo/sales_performance_incentive_demo.xml",
         "demo/sales_performance_training_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_performance/static/tests/tours/**/*"],
+    },
     "application": True,
     "installable": True,
 }
