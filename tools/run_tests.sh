@@ -292,10 +292,12 @@ stage_odoo() {
     for name in google-chrome chromium chromium-browser google-chrome-stable; do
         command -v "$name" >/dev/null 2>&1 && browser=$(command -v "$name") && break
     done
-    if [ -n "$browser" ]; then
-        echo "browser tests: run with $browser"
-    else
+    if [ -z "$browser" ]; then
         echo "browser tests NOT run: no Chromium found (Debian: apt-get install chromium)"
+    elif ! "$ODOO_PYTHON" -c "import websocket" >/dev/null 2>&1; then
+        echo "browser tests NOT run: $ODOO_PYTHON lacks websocket-client (pip install websocket-client)"
+    else
+        echo "browser tests: run with $browser"
     fi
     odoo_db_args
     drop_db "$TEST_DB" >/dev/null 2>&1
