@@ -136,7 +136,13 @@ class SalesPerformanceTarget(models.Model):
         help="Rank among the salespeople with a target on the same metric and "
         "period, by attainment.",
     )
-    last_computed = fields.Datetime(readonly=True, copy=False)
+    last_computed = fields.Datetime(
+        string="Figures Changed On",
+        readonly=True,
+        copy=False,
+        help="When a recompute last changed these figures. Active targets are "
+        "recomputed every hour, and on demand with Recompute.",
+    )
     parent_id = fields.Many2one(
         "sales.performance.target",
         string="Parent Target",
@@ -757,7 +763,9 @@ class SalesPerformanceTarget(models.Model):
             expected, status)]``
         """
         # seven arrays rather than one VALUES tuple per target: a short
-        # statement whatever the number of targets
+        # statement whatever the number of targets. Only the targets whose
+        # figures changed are written: an hourly recompute leaves most rows (and
+        # their locks) alone, so users editing targets are not held up.
         columns = list(zip(*values, strict=True))
         self.env.execute_query(
             SQL(
@@ -772,6 +780,12 @@ class SalesPerformanceTarget(models.Model):
                        AS v(id, achieved, forecast, previous, attainment, expected,
                             status)
                  WHERE t.id = v.id
+                   AND (t.achieved_value::float8, t.forecast_value::float8,
+                        t.previous_value::float8, t.attainment::float8,
+                        t.expected_value::float8, t.status)
+                       IS DISTINCT FROM
+                       (v.achieved, v.forecast, v.previous, v.attainment, v.expected,
+                        v.status)
                 """,
                 fields.Datetime.now(),
                 *(list(column) for column in columns),
