@@ -126,23 +126,8 @@ class SalesPerformanceEvaluationTemplateLine(models.Model):
 
     @api.model
     def _default_line_name(self, vals):
-        if vals.get("name"):
-            return vals["name"]
-        if vals.get("metric_id"):
-            return (
-                self.env["sales.performance.metric"]
-                .browse(vals["metric_id"])
-                .sudo()
-                .display_name
-            )
-        if vals.get("competency_id"):
-            return (
-                self.env["sales.performance.evaluation.competency"]
-                .browse(vals["competency_id"])
-                .sudo()
-                .display_name
-            )
-        return False
+        # the same rule as the evaluation lines the template produces
+        return self.env["sales.performance.evaluation.line"]._default_line_name(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
