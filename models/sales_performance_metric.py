@@ -269,6 +269,33 @@ class SalesPerformanceMetric(models.Model):
         )
         return SQL.identifier("sp_user", "company_id")
 
+    def _credit_sql(self, Model, query):
+        """SQL of the salesperson, team and company a record is credited to."""
+        user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        team_sql = (
+            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            if self.team_field_id
+            else SQL("NULL::int")
+        )
+        return user_sql, team_sql, self._company_sql(Model, query, user_sql)
+
+    def _key_sql(self, Model, query):
+        """SQL of the key of 'first records' metrics: a contact counts as its
+        company (joined once, not a subquery per record)."""
+        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
+        if self.key_field_id.relation != "res.partner":
+            return key_sql
+        alias = query.make_alias(query.table, "sp_first_key")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            "res_partner",
+            SQL("%s = %s", SQL.identifier(alias, "id"), key_sql),
+        )
+        return SQL(
+            "COALESCE(%s, %s)", SQL.identifier(alias, "commercial_partner_id"), key_sql
+        )
+
     def _amount_sql(self, Model, query, company_sql):
         """SQL of the summed value, converted to the record company's currency
         at the record's date when the field is an amount in another currency
@@ -370,13 +397,7 @@ class SalesPerformanceMetric(models.Model):
                 fname, "<", max(b[1] for b in bounds)
             )
             query = Model._search(base_domain & span)
-            user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
-            team_sql = (
-                Model._field_to_sql(query.table, self.team_field_id.name, query)
-                if self.team_field_id
-                else SQL("NULL::int")
-            )
-            company_sql = self._company_sql(Model, query, user_sql)
+            user_sql, team_sql, company_sql = self._credit_sql(Model, query)
             if self.computation == "sum":
                 value_sql = SQL("SUM(%s)", self._amount_sql(Model, query, company_sql))
             else:
@@ -436,29 +457,9 @@ class SalesPerformanceMetric(models.Model):
         ``(period index, company_id, user_id, team_id, count)``. The first
         records are found once for all the periods."""
         query = Model._search(base_domain)
-        user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
-        team_sql = (
-            Model._field_to_sql(query.table, self.team_field_id.name, query)
-            if self.team_field_id
-            else SQL("NULL::int")
-        )
-        company_sql = self._company_sql(Model, query, user_sql)
+        user_sql, team_sql, company_sql = self._credit_sql(Model, query)
         date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
-        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
-        if self.key_field_id.relation == "res.partner":
-            # a join, not a subquery per record (3x faster on 100k orders)
-            alias = query.make_alias(query.table, "sp_first_key")
-            query.add_join(
-                "LEFT JOIN",
-                alias,
-                "res_partner",
-                SQL("%s = %s", SQL.identifier(alias, "id"), key_sql),
-            )
-            key_sql = SQL(
-                "COALESCE(%s, %s)",
-                SQL.identifier(alias, "commercial_partner_id"),
-                key_sql,
-            )
+        key_sql = self._key_sql(Model, query)
         id_sql = SQL.identifier(query.table, "id")
         sql = SQL(
             "SELECT p.idx, first.company_id, first.user_id, first.team_id, COUNT(*) "
@@ -547,13 +548,7 @@ class SalesPerformanceMetric(models.Model):
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             base &= Domain("company_id", "=", target.company_id.id)
         query = Model._search(base)
-        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
-        if self.key_field_id.relation == "res.partner":
-            key_sql = SQL(
-                "(SELECT COALESCE(p.commercial_partner_id, p.id) FROM res_partner p "
-                "WHERE p.id = %s)",
-                key_sql,
-            )
+        key_sql = self._key_sql(Model, query)
         date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
         id_sql = SQL.identifier(query.table, "id")
         sql = SQL(

@@ -1,13 +1,11 @@
 import shutil
-import subprocess
-import tempfile
-import unicodedata
 import unittest
 
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from .evaluation_common import EvaluationCommon
+from .pdf_utils import pdf_text_and_fonts
 
 
 @tagged("post_install", "-at_install")
@@ -40,20 +38,7 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            text = subprocess.run(
-                ["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                capture_output=True,
-                check=True,
-                text=True,
-            ).stdout
-            fonts = subprocess.run(
-                ["pdffonts", handle.name], capture_output=True, check=True, text=True
-            ).stdout
-        # CJK fonts map some ideographs to Kangxi radicals in the text layer.
-        return unicodedata.normalize("NFKC", text), fonts
+        return pdf_text_and_fonts(pdf)
 
     def _skip_without_tools(self):
         if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):

@@ -1,13 +1,11 @@
 import shutil
-import subprocess
-import tempfile
-import unicodedata
 import unittest
 from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from .pdf_utils import pdf_text_and_fonts
 from .training_common import TrainingCommon
 
 
@@ -43,20 +41,7 @@ class TestTrainingTranscript(TrainingCommon, HttpCase):
             ._render_qweb_pdf(self.report, employee.ids)
         )
         self.assertEqual(kind, "pdf")
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            text = subprocess.run(
-                ["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                capture_output=True,
-                check=True,
-                text=True,
-            ).stdout
-            fonts = subprocess.run(
-                ["pdffonts", handle.name], capture_output=True, check=True, text=True
-            ).stdout
-        # CJK fonts map some ideographs to Kangxi radicals in the text layer.
-        return unicodedata.normalize("NFKC", text), fonts
+        return pdf_text_and_fonts(pdf)
 
     def test_report_bound_to_employee(self):
         self.assertEqual(self.report.model, "hr.employee")
