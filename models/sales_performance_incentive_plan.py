@@ -244,8 +244,12 @@ class SalesPerformanceIncentivePlan(models.Model):
     def _assignees(self, date_from, date_to):
         """Salespeople assigned to the plan for (part of) the period."""
         self.ensure_one()
+        assignments = self.sudo().assignment_ids
+        # one query per field for all assignments, teams and users
+        assignments.fetch(["user_id", "team_id", "date_from", "date_to"])
+        assignments.team_id.fetch(["member_ids"])
         users = self.env["res.users"]
-        for assignment in self.sudo().assignment_ids:
+        for assignment in assignments:
             if assignment.date_from and assignment.date_from > date_to:
                 continue
             if assignment.date_to and assignment.date_to < date_from:
@@ -254,6 +258,7 @@ class SalesPerformanceIncentivePlan(models.Model):
                 users |= assignment.user_id
             elif assignment.team_id:
                 users |= assignment.team_id.member_ids
+        users.fetch(["company_ids"])
         return users.filtered(lambda u: self.company_id in u.company_ids)
 
     def _period_of(self, day):
@@ -290,7 +295,7 @@ class SalesPerformanceIncentivePlan(models.Model):
             raise UserError(self.env._("The period must end after it starts."))
         Statement = self.env["sales.performance.incentive.statement"].sudo()
         result = Statement
-        vals_list = []
+        missing = []
         for plan in self.sudo():
             if plan.state != "active":
                 raise UserError(
@@ -309,28 +314,20 @@ class SalesPerformanceIncentivePlan(models.Model):
                     )
                 )
             users = plan._assignees(date_from, date_to)
-            existing = Statement.search(
+            existing = Statement.search_fetch(
                 [
                     ("plan_id", "=", plan.id),
                     ("date_from", "=", date_from),
                     ("date_to", "=", date_to),
                     ("state", "!=", "cancel"),
-                ]
+                ],
+                ["user_id", "state"],
             )
             result |= existing
-            missing = users - existing.user_id
-            vals_list += [
-                {
-                    "plan_id": plan.id,
-                    "user_id": user.id,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                }
-                for user in missing
-            ]
-        if vals_list:
-            result |= Statement.create(vals_list)
-        result.filtered(lambda s: s.state == "draft")._recompute_lines()
+            missing += [(plan, user) for user in users - existing.user_id]
+        created = Statement._create_generated(missing, date_from, date_to)
+        result |= created
+        result._recompute_lines(created)
         return result.sudo(False)
 
     @api.model
@@ -417,6 +414,7 @@ class SalesPerformanceIncentivePlan(models.Model):
         company = self.company_id
         default_tz = company.resource_calendar_id.tz or "UTC"
         result = {}
+        users.partner_id.fetch(["tz"])
         for tz_name, tz_users in users.grouped(lambda u: u.tz or default_tz).items():
             by_user = defaultdict(float)
             for (_company, user_id, _team), value in metric._compute_values(
@@ -442,10 +440,12 @@ class SalesPerformanceIncentivePlan(models.Model):
             1.0, self.currency_id, company, day, round=False
         )
 
-    def _eligibility_hold(self, user):
-        """Why the payout of ``user`` is held, or False. Hook for the training
-        capability (a mandatory certification missing); nothing is held here."""
-        return False
+    def _eligibility_holds(self, users):
+        """Why the payout of each of ``users`` is held: {user id: reason or
+        False}. Hook for the training capability (a mandatory certification
+        missing); nothing is held here."""
+        self.ensure_one()
+        return dict.fromkeys(users.ids, False)
 
 
 class SalesPerformanceIncentiveAssignment(models.Model):

@@ -4,8 +4,11 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
+from ..engine import payout
 from ..engine.payout import fmt
+from . import bulk
 from .sales_performance_incentive_plan import INCENTIVE_ADMIN
 
 # Statement fields that never change once the statement left draft.
@@ -93,14 +96,23 @@ class SalesPerformanceIncentiveStatement(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @staticmethod
+    def _statement_name(user, plan, date_from, date_to):
+        return "%s · %s · %s → %s" % (
+            user.name or "",
+            plan.name or "",
+            date_from or "",
+            date_to or "",
+        )
+
     @api.depends("user_id", "plan_id", "date_from", "date_to")
     def _compute_name(self):
         for statement in self:
-            statement.name = "%s · %s · %s → %s" % (
-                statement.user_id.name or "",
-                statement.plan_id.name or "",
-                statement.date_from or "",
-                statement.date_to or "",
+            statement.name = self._statement_name(
+                statement.user_id,
+                statement.plan_id,
+                statement.date_from,
+                statement.date_to,
             )
 
     @api.depends("line_ids.amount", "line_ids.line_type")
@@ -305,23 +317,92 @@ class SalesPerformanceIncentiveStatement(models.Model):
     # ------------------------------------------------------------------
     # Computation
     # ------------------------------------------------------------------
-    def _recompute_lines(self):
+    @api.model
+    def _create_generated(self, plan_users, date_from, date_to):
+        """Draft statements of the period for ``plan_users`` [(plan, user)],
+        inserted in one statement (see ``bulk``): no creation message, the
+        plan's chatter tells who generated how many."""
+        if not plan_users:
+            return self.browse()
+        plans = self.env["sales.performance.incentive.plan"].union(
+            *(plan for plan, _user in plan_users)
+        )
+        users = self.env["res.users"].union(*(user for _plan, user in plan_users))
+        plans.fetch(["name", "company_id", "currency_id"])
+        users.partner_id.fetch(["name"])
+        ids = bulk.insert(
+            self,
+            [
+                {
+                    "plan_id": plan.id,
+                    "user_id": user.id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "company_id": plan.company_id.id,
+                    "currency_id": plan.currency_id.id,
+                    "state": "draft",
+                    "amount_total": 0.0,
+                    "name": self._statement_name(user, plan, date_from, date_to),
+                }
+                for plan, user in plan_users
+            ],
+        )
+        plans.invalidate_recordset(["statement_ids"])
+        for plan in plans:
+            count = sum(1 for p, _user in plan_users if p == plan)
+            plan.message_post(
+                body=self.env._(
+                    "%(count)s statements generated for %(from)s → %(to)s.",
+                    count=count,
+                    **{"from": date_from, "to": date_to},
+                )
+            )
+        return self.browse(ids)
+
+    def _recompute_lines(self, created=None):
         """Recompute the rule, band and clawback lines of draft statements
-        (manual adjustments stay). Statements are grouped by plan and period:
-        one achievement query per metric and group, whatever their number."""
+        (manual adjustments stay); ``created``: those just generated, whose
+        chatter gets no note about their first total. Statements are grouped
+        by plan and period: one achievement query per metric and group; the
+        old lines go with one DELETE, the new ones come with one INSERT and
+        the statements' totals with one UPDATE, whatever their number."""
+        self.env.flush_all()
+        # one query for the fields used below, whatever the number of records
+        self.sudo().fetch(
+            [
+                "state",
+                "plan_id",
+                "user_id",
+                "date_from",
+                "date_to",
+                "company_id",
+                "currency_id",
+                "amount_total",
+            ]
+        )
         statements = self.sudo().filtered(lambda s: s.state == "draft")
         if not statements:
             return
+        statements.user_id.partner_id.fetch(["name", "lang"])
         Line = self.env["sales.performance.incentive.statement.line"].sudo()
-        statements.line_ids.filtered(
-            lambda line: line.line_type != "adjustment"
-        ).with_context(incentive_recompute=True).unlink()
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM %s WHERE statement_id = ANY(%s) AND line_type != %s",
+                SQL.identifier(Line._table),
+                statements.ids,
+                "adjustment",
+            )
+        )
+        Line.invalidate_model()
+        statements.invalidate_recordset(["line_ids"])
         vals_list = []
+        header = {}
         groups = statements.grouped(lambda s: (s.plan_id, s.date_from, s.date_to))
         for (plan, date_from, date_to), members in groups.items():
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
             results = plan._compute_payouts(members.user_id, date_from, date_to, rules)
+            holds = plan._eligibility_holds(members.user_id)
             live_rule_ids = set(
                 self.env["sales.performance.incentive.rule"]
                 .sudo()
@@ -330,13 +411,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 .ids
             )
             for statement in members:
-                statement.write(
-                    {
-                        "version_id": version.id or False,
-                        "hold_reason": plan._eligibility_hold(statement.user_id)
-                        or False,
-                    }
-                )
+                header[statement.id] = {
+                    "version_id": version.id,
+                    "hold_reason": holds.get(statement.user_id.id) or False,
+                }
                 localized = statement.with_context(
                     lang=statement.user_id.lang or self.env.lang or "en_US"
                 )
@@ -346,8 +424,71 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     vals_list += localized._line_vals(
                         sequence * 10, rule, base, target, result, live_rule_ids
                     )
-        Line.with_context(incentive_recompute=True).create(vals_list)
-        statements._add_clawbacks()
+        vals_list += statements._clawback_vals()
+        related = {
+            statement.id: {
+                "user_id": statement.user_id.id,
+                "company_id": statement.company_id.id,
+                "date_from": statement.date_from,
+                "date_to": statement.date_to,
+                "state": statement.state,
+            }
+            for statement in statements
+        }
+        bulk.insert(
+            Line, [dict(vals, **related[vals["statement_id"]]) for vals in vals_list]
+        )
+        statements._write_totals(vals_list, header, created or self.browse())
+
+    def _write_totals(self, vals_list, header, created):
+        """Store the totals of the freshly computed statements ``self`` (their
+        computed lines in ``vals_list`` plus the manual adjustments kept) with
+        the ``header`` values {statement id: vals}, in one UPDATE; a note in
+        the chatter of each statement whose total changed."""
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
+        totals = dict.fromkeys(self.ids, 0.0)
+        for vals in vals_list:
+            if vals["line_type"] != "band":
+                totals[vals["statement_id"]] += vals["amount"] or 0.0
+        for statement, amount in Line._read_group(
+            [("statement_id", "in", self.ids), ("line_type", "=", "adjustment")],
+            ["statement_id"],
+            ["amount:sum"],
+        ):
+            totals[statement.id] += amount
+        previous = {statement.id: statement.amount_total for statement in self}
+        new_totals = {
+            statement.id: statement.currency_id.round(totals[statement.id])
+            if statement.currency_id
+            else 0.0
+            for statement in self
+        }
+        bulk.update(
+            self,
+            [
+                dict(
+                    header.get(statement.id, {}), amount_total=new_totals[statement.id]
+                )
+                for statement in self
+            ],
+        )
+        self.invalidate_recordset(["line_ids"])
+        changed = self.filtered(
+            lambda s: s.currency_id
+            and s.currency_id.compare_amounts(previous[s.id], new_totals[s.id])
+            and s not in created
+        )
+        if changed:
+            changed._message_log_batch(
+                bodies={
+                    statement.id: self.env._(
+                        "Recomputed: the total went from %(old)s to %(new)s.",
+                        old=fmt(previous[statement.id]),
+                        new=fmt(new_totals[statement.id]),
+                    )
+                    for statement in changed
+                }
+            )
 
     def _line_vals(self, sequence, rule, base, target, result, live_rule_ids):
         self.ensure_one()
@@ -401,16 +542,18 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 )
         return vals
 
-    def _add_clawbacks(self):
+    def _clawback_vals(self):
         """Late changes: when the base of a line in an approved or paid
         statement has since gone down (credit note, cancelled or lost deal),
         the next draft statement gets the difference at the rate originally
-        applied, referencing the original line."""
+        applied, referencing the original line. A bonus is computed again
+        with the rule it was paid with: what was paid above it is taken
+        back."""
         Line = self.env["sales.performance.incentive.statement.line"].sudo()
         origins = Line.search(
             [
                 ("line_type", "=", "rule"),
-                ("kind", "in", ["commission", "spiff"]),
+                ("kind", "in", ["commission", "spiff", "bonus"]),
                 ("metric_id", "!=", False),
                 ("statement_id.state", "in", ["approved", "paid"]),
                 ("statement_id.user_id", "in", self.user_id.ids),
@@ -418,7 +561,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
             ]
         )
         if not origins:
-            return
+            return []
         applied = defaultdict(lambda: [0.0, 0.0])
         for group_line, base, amount in Line._read_group(
             [
@@ -458,13 +601,23 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 diff = current[origin.id] - (origin.base + done_base)
                 if diff >= -0.005:
                     continue
-                per_unit = (
-                    origin.unit_amount
-                    if origin.kind == "spiff"
-                    else origin.rate / 100.0
-                )
-                amount = statement.currency_id.round(diff * per_unit)
-                amount = max(amount, -(origin.amount + done_amount))
+                if origin.kind == "bonus":
+                    due = statement.currency_id.round(
+                        payout.compute_rule(
+                            json.loads(origin.rule_snapshot or "{}"),
+                            current[origin.id],
+                            origin.target_value or None,
+                        ).amount
+                    )
+                    amount = min(due - (origin.amount + done_amount), 0.0)
+                else:
+                    per_unit = (
+                        origin.unit_amount
+                        if origin.kind == "spiff"
+                        else origin.rate / 100.0
+                    )
+                    amount = statement.currency_id.round(diff * per_unit)
+                    amount = max(amount, -(origin.amount + done_amount))
                 if statement.currency_id.is_zero(amount):
                     continue
                 vals_list.append(
@@ -485,7 +638,15 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         "rate": origin.rate,
                         "unit_amount": origin.unit_amount,
                         "amount": amount,
-                        "explanation": lang_env._(
+                        "explanation": origin._bonus_clawback_explanation(
+                            lang_env,
+                            origin.base + done_base,
+                            current[origin.id],
+                            origin.amount + done_amount,
+                            amount,
+                        )
+                        if origin.kind == "bonus"
+                        else lang_env._(
                             "The base of %(rule)s for %(from)s → %(to)s went from "
                             "%(old)s to %(new)s after the statement was approved "
                             "(reversed, cancelled or reduced documents). The "
@@ -509,7 +670,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         ),
                     }
                 )
-        Line.with_context(incentive_recompute=True).create(vals_list)
+        return vals_list
 
 
 class SalesPerformanceIncentiveStatementLine(models.Model):
@@ -612,6 +773,23 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
     def unlink(self):
         self._check_editable(self.statement_id)
         return super().unlink()
+
+    def _bonus_clawback_explanation(self, env, old, new, paid, amount):
+        """Why a clawback takes back part of the bonus line ``self``."""
+        self.ensure_one()
+        return env._(
+            "The base of %(rule)s for %(from)s → %(to)s went from %(old)s to "
+            "%(new)s after the statement was approved (reversed, cancelled or "
+            "reduced documents). With the rule it was paid with, the bonus is now "
+            "%(due)s instead of %(paid)s: %(amount)s is taken back.",
+            rule=self.name,
+            old=fmt(old),
+            new=fmt(new),
+            due=fmt(paid + amount),
+            paid=fmt(paid),
+            amount=fmt(-amount),
+            **{"from": self.date_from, "to": self.date_to},
+        )
 
     def action_view_sources(self):
         """The source documents behind the base of this line."""

@@ -14,37 +14,58 @@ class SalesPerformanceIncentivePlan(models.Model):
         "valid when the statement is computed; otherwise the payout is held.",
     )
 
-    def _eligibility_hold(self, user):
-        reason = super()._eligibility_hold(user)
-        if reason or not self.required_course_ids:
-            return reason
-        lang = user.lang or self.env.lang or "en_US"
-        env = self.with_context(lang=lang).env
-        employee = (
+    def _eligibility_holds(self, users):
+        """Payouts are held for salespeople without a valid certificate of
+        every required course (one search for the employees and one for the
+        certificates, whatever the number of salespeople)."""
+        reasons = super()._eligibility_holds(users)
+        if not self.required_course_ids:
+            return reasons
+        employees = (
             self.env["hr.employee"]
             .sudo()
-            .search(
-                [("user_id", "=", user.id), ("company_id", "=", self.company_id.id)],
-                limit=1,
+            .search_fetch(
+                [
+                    ("user_id", "in", users.ids),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                ["user_id"],
+                order="id",
             )
         )
-        courses = self.required_course_ids.sudo().with_context(lang=lang)
-        if not employee:
-            return env._(
-                "No employee is linked to the salesperson: required certifications "
-                "cannot be checked (%(courses)s).",
-                courses=", ".join(courses.mapped("name")),
-            )
+        employee_of = {}
+        for employee in employees:
+            employee_of.setdefault(employee.user_id.id, employee)
+        courses = self.required_course_ids.sudo()
         day = self.env.context.get("training_eligibility_date") or (
             fields.Date.context_today(self)
         )
         valid = self.env["sales.performance.training.record"]._valid_certificates(
-            employee, courses, day
+            employees, courses, day
         )
-        missing = courses - valid.course_id
-        if missing:
-            return env._(
-                "Required certification missing or expired: %(courses)s.",
-                courses=", ".join(missing.mapped("name")),
+        valid_courses = {}
+        for record in valid:
+            valid_courses.setdefault(record.employee_id.id, []).append(
+                record.course_id.id
             )
-        return False
+        users.partner_id.fetch(["lang"])
+        for user in users:
+            if reasons.get(user.id):
+                continue
+            lang = user.lang or self.env.lang or "en_US"
+            env = self.with_context(lang=lang).env
+            employee = employee_of.get(user.id)
+            if not employee:
+                reasons[user.id] = env._(
+                    "No employee is linked to the salesperson: required "
+                    "certifications cannot be checked (%(courses)s).",
+                    courses=", ".join(courses.with_env(env).mapped("name")),
+                )
+                continue
+            missing = courses - courses.browse(valid_courses.get(employee.id, ()))
+            if missing:
+                reasons[user.id] = env._(
+                    "Required certification missing or expired: %(courses)s.",
+                    courses=", ".join(missing.with_env(env).mapped("name")),
+                )
+        return reasons

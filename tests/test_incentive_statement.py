@@ -29,6 +29,51 @@ class TestIncentiveStatement(IncentiveCommon):
             len(second.line_ids.filtered(lambda line: line.line_type == "rule")), 3
         )
 
+    def test_generated_rows_match_their_statement(self):
+        """Statements and lines are written with set-based SQL: each row holds
+        its own salesperson, the lines the values of their statement (record
+        rules filter on them) and the chatter tells what happened."""
+        plan = self._plan([self._commission("marginal")])
+        statements = plan.generate_statements(*JAN)
+        self.env.invalidate_all()
+        Line = self.env["sales.performance.incentive.statement.line"]
+        for statement in statements:
+            self.assertEqual(
+                statement.name,
+                "%s · %s · 2031-01-01 → 2031-01-31"
+                % (statement.user_id.name, plan.name),
+            )
+            self.assertEqual(statement.company_id, plan.company_id)
+            self.assertEqual(statement.currency_id, plan.currency_id)
+            self.assertEqual(statement.version_id, plan.version_ids[:1])
+            self.assertEqual(statement.create_uid, self.env.user)
+            self.assertTrue(statement.line_ids)
+            for line in statement.line_ids:
+                self.assertEqual(line.user_id, statement.user_id)
+                self.assertEqual(line.company_id, statement.company_id)
+                self.assertEqual(
+                    (line.date_from, line.date_to, line.state), (*JAN, "draft")
+                )
+        self.assertEqual(
+            Line.search([("user_id", "=", self.sp2.id)]),
+            self._by_user(statements)[self.sp2].line_ids,
+        )
+        self.assertIn("3 statements generated", plan.message_ids[:1].body)
+        sp1 = self._by_user(statements)[self.sp1]
+        notes = sp1.message_ids
+        # nothing changed: no note
+        plan.generate_statements(*JAN)
+        self.assertEqual(sp1.message_ids, notes)
+        # a late deal: sp1 reaches 95,000 (95 %), 1,600 + 15 x 5 % = 2,350
+        self._won_lead(self.sp1, 5000, datetime(2031, 1, 28, 12))
+        self.assertEqual(sp1.amount_total, 2100.0)
+        plan.generate_statements(*JAN)
+        self.assertEqual(sp1.amount_total, 2350.0)
+        note = sp1.message_ids - notes
+        self.assertEqual(len(note), 1)
+        self.assertIn("2,100", note.body)
+        self.assertIn("2,350", note.body)
+
     def test_generation_wizard_and_team_assignment(self):
         plan = self._plan([self._commission("flat")], users=self.env["res.users"])
         plan.assignment_ids = [Command.create({"team_id": self.team.id})]
@@ -193,6 +238,47 @@ class TestIncentiveStatement(IncentiveCommon):
         self.assertFalse(
             march[self.sp1].line_ids.filtered(lambda line: line.line_type == "clawback")
         )
+
+    def test_bonus_clawback_when_attainment_falls_below_its_threshold(self):
+        """A paid bonus is computed again with the rule it was paid with: sp2
+        falls from 120 % to 0 % and gives the 1,000 back; sp1 falls from 90 %
+        to 50 %, still above the 50 % threshold: nothing to take back."""
+        bonus = {
+            "kind": "bonus",
+            "metric_id": self.metric_won.id,
+            "tiers": [(100, 1000), (50, 400)],
+        }
+        plan = self._plan([bonus])
+        jan = self._by_user(plan.generate_statements(*JAN))
+        self.assertEqual(jan[self.sp2].amount_total, 1000.0)
+        self.assertEqual(jan[self.sp1].amount_total, 400.0)
+        for statement in jan.values():
+            statement.with_user(self.leader).action_confirm()
+            statement.with_user(self.leader).action_approve()
+        open_stage = self.env["crm.stage"].create({"name": "Reopened", "sequence": 1})
+        for lead in (self.lead_sp2, self.lead_sp1_b):
+            lead.write({"stage_id": open_stage.id})
+            lead.action_set_lost()
+        feb = self._by_user(plan.generate_statements(*FEB))
+        clawback = feb[self.sp2].line_ids.filtered(
+            lambda line: line.line_type == "clawback"
+        )
+        self.assertEqual(len(clawback), 1)
+        self.assertEqual(clawback.kind, "bonus")
+        self.assertEqual(
+            clawback.origin_line_id,
+            jan[self.sp2].line_ids.filtered(lambda line: line.line_type == "rule"),
+        )
+        self.assertAlmostEqual(clawback.base, -120000.0)
+        self.assertAlmostEqual(clawback.amount, -1000.0)
+        self.assertIn("1,000", clawback.explanation)
+        self.assertAlmostEqual(feb[self.sp2].amount_total, -1000.0)
+        self.assertFalse(
+            feb[self.sp1].line_ids.filtered(lambda line: line.line_type == "clawback")
+        )
+        # taken back once: a recompute does not take it twice
+        feb[self.sp2].action_recompute()
+        self.assertAlmostEqual(feb[self.sp2].amount_total, -1000.0)
 
     def test_clawback_after_credit_note(self):
         metric = self.env.ref("sales_performance.metric_invoiced_revenue")
@@ -379,8 +465,11 @@ class TestIncentiveStatement(IncentiveCommon):
         Plan = type(self.env["sales.performance.incentive.plan"])
         with patch.object(
             Plan,
-            "_eligibility_hold",
-            lambda plan, user: "Certification missing" if user == self.sp1 else False,
+            "_eligibility_holds",
+            lambda plan, users: {
+                user.id: "Certification missing" if user == self.sp1 else False
+                for user in users
+            },
         ):
             statements = self._by_user(plan.generate_statements(*JAN))
         held = statements[self.sp1]
