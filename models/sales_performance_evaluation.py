@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 from ..engine import scoring
 from .sales_performance_evaluation_private_mixin import HIDDEN_STATES
@@ -222,28 +223,37 @@ class SalesPerformanceEvaluation(models.Model):
 
     @api.constrains("employee_id", "date_from", "date_to", "state")
     def _check_overlap(self):
-        for evaluation in self.filtered(lambda e: e.state != "cancel"):
-            other = self.sudo().search(
-                [
-                    ("id", "!=", evaluation.id),
-                    ("employee_id", "=", evaluation.employee_id.id),
-                    ("state", "!=", "cancel"),
-                    ("date_from", "<=", evaluation.date_to),
-                    ("date_to", ">=", evaluation.date_from),
-                ],
-                limit=1,
+        """One live evaluation per employee and period: a single query for the
+        whole recordset, however many evaluations are checked."""
+        self.flush_model(["employee_id", "date_from", "date_to", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT e.id, o.id
+                  FROM sales_performance_evaluation e
+                  JOIN sales_performance_evaluation o
+                    ON o.id != e.id
+                   AND o.employee_id = e.employee_id
+                   AND o.state != 'cancel'
+                   AND o.date_from <= e.date_to AND e.date_from <= o.date_to
+                 WHERE e.id IN %s AND e.state != 'cancel'
+                 LIMIT 1
+                """,
+                tuple(self.ids) or (0,),
             )
-            if other:
-                raise ValidationError(
-                    self.env._(
-                        "%(employee)s already has an evaluation for an overlapping "
-                        "period "
-                        "(%(date_from)s - %(date_to)s).",
-                        employee=evaluation.employee_id.sudo().name,
-                        date_from=other.date_from,
-                        date_to=other.date_to,
-                    )
+        )
+        if rows:
+            evaluation, other = self.sudo().browse(rows[0])
+            raise ValidationError(
+                self.env._(
+                    "%(employee)s already has an evaluation for an overlapping "
+                    "period "
+                    "(%(date_from)s - %(date_to)s).",
+                    employee=evaluation.employee_id.name,
+                    date_from=other.date_from,
+                    date_to=other.date_to,
                 )
+            )
 
     @api.constrains("state", "line_ids")
     def _check_weights(self):

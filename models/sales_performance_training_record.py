@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import training
 
@@ -132,23 +133,33 @@ class SalesPerformanceTrainingRecord(models.Model):
 
     @api.constrains("employee_id", "session_id")
     def _check_unique_session(self):
-        for record in self.filtered("session_id"):
-            duplicate = self.sudo().search_count(
-                [
-                    ("id", "!=", record.id),
-                    ("employee_id", "=", record.employee_id.id),
-                    ("session_id", "=", record.session_id.id),
-                ],
-                limit=1,
+        """One registration per employee and session: a single query for the
+        whole recordset, however many records are checked."""
+        self.flush_model(["employee_id", "session_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT r.id
+                  FROM sales_performance_training_record r
+                  JOIN sales_performance_training_record o
+                    ON o.id != r.id
+                   AND o.employee_id = r.employee_id
+                   AND o.session_id = r.session_id
+                 WHERE r.id IN %s
+                 LIMIT 1
+                """,
+                tuple(self.ids) or (0,),
             )
-            if duplicate:
-                raise ValidationError(
-                    self.env._(
-                        "%(employee)s is already registered for %(session)s.",
-                        employee=record.employee_id.name,
-                        session=record.session_id.name,
-                    )
+        )
+        if rows:
+            record = self.sudo().browse(rows[0][0])
+            raise ValidationError(
+                self.env._(
+                    "%(employee)s is already registered for %(session)s.",
+                    employee=record.employee_id.name,
+                    session=record.session_id.name,
                 )
+            )
 
     @api.constrains("session_id")
     def _check_capacity(self):

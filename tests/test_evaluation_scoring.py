@@ -191,3 +191,32 @@ class TestEvaluationBadInput(EvaluationCommon):
         )
         first.action_cancel()
         self._evaluation(date_from=date(2026, 3, 1), date_to=date(2026, 5, 31))
+
+    def test_overlap_is_checked_in_one_query_for_a_batch(self):
+        """Creating many evaluations checks their overlaps with one query:
+        inside the batch too, and nothing of a refused batch is saved."""
+        Evaluation = self.env["sales.performance.evaluation"]
+        vals = [
+            {
+                "employee_id": self.emp_employee.id,
+                "date_from": date(2027, month, 1),
+                "date_to": date(2027, month, 28),
+            }
+            for month in range(1, 13)
+        ]
+        with self.assertRaisesMessage(ValidationError, "overlapping"):
+            Evaluation.create([*vals, dict(vals[3], date_from=date(2027, 4, 10))])
+        self.assertFalse(
+            Evaluation.search(
+                [
+                    ("employee_id", "=", self.emp_employee.id),
+                    ("date_from", ">=", date(2027, 1, 1)),
+                ]
+            )
+        )
+        created = Evaluation.create(vals)
+        self.assertEqual(len(created), 12)
+        created.invalidate_recordset()
+        before = self.env.cr.sql_log_count
+        created._check_overlap()
+        self.assertEqual(self.env.cr.sql_log_count - before, 1)

@@ -52,6 +52,33 @@ class TestTrainingRecord(TrainingCommon):
             )
         )
 
+    def test_double_registration_is_refused(self):
+        Record = self.env["sales.performance.training.record"]
+        self._record(session_id=self.session.id)
+        with self.assertRaises(ValidationError) as caught:
+            self._record(session_id=self.session.id)
+        self.assertIn("already registered", str(caught.exception))
+        # within one batch too; nothing of the batch is saved
+        other = self.session.copy({"capacity": 10})
+        with self.assertRaises(ValidationError) as caught:
+            Record.create(
+                [
+                    {
+                        "employee_id": employee.id,
+                        "course_id": self.course.id,
+                        "session_id": other.id,
+                    }
+                    for employee in (self.emp_colleague, self.emp_employee)
+                    + (self.emp_colleague,)
+                ]
+            )
+        self.assertIn("already registered", str(caught.exception))
+        self.assertFalse(other.record_ids)
+        self.assertEqual(len(self.session.record_ids), 1)
+        # the same employee in two sessions, or without a session, is fine
+        self._record(session_id=other.id)
+        self._record()
+
     def test_over_capacity_registration_is_refused(self):
         self._record(session_id=self.session.id)
         self._record(self.emp_colleague, session_id=self.session.id)
