@@ -152,3 +152,14 @@ class SalesPerformanceTrainingEffectiveness(models.Model):
                         }
                     )
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _cron_refresh(self):
+        """Scheduled action: refresh the effectiveness of every active course
+        measured on metrics (attendance and attainments change every day)."""
+        courses = (
+            self.env["sales.performance.training.course"]
+            .sudo()
+            .search([("metric_ids", "!=", False)])
+        )
+        return self._refresh(courses)

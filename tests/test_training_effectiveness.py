@@ -80,6 +80,27 @@ class TestTrainingEffectiveness(TrainingCommon):
         self.assertAlmostEqual(rows["others"].change, 4.0)
         self.assertAlmostEqual(rows["attendees"].effect, 6.0)
 
+    def test_weekly_scheduled_refresh(self):
+        """The scheduled action refreshes the courses measured on metrics, as
+        the button of the course form does."""
+        self.course.action_compute_effectiveness()
+        by_button = {
+            row.group_type: (row.people_count, row.change, row.effect)
+            for row in self.course.effectiveness_ids
+        }
+        self.course.effectiveness_ids.unlink()
+        cron = self.env.ref("sales_performance.ir_cron_training_effectiveness")
+        self.assertEqual(cron.interval_type, "weeks")
+        cron.ir_actions_server_id.run()
+        self.assertEqual(
+            {
+                row.group_type: (row.people_count, row.change, row.effect)
+                for row in self.course.effectiveness_ids
+            },
+            by_button,
+        )
+        self.assertEqual(by_button["attendees"][0], 2)
+
     def test_report_groups_by_course(self):
         self.course.action_compute_effectiveness()
         groups = self.env["sales.performance.training.effectiveness"]._read_group(

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .evaluation_common import EvaluationCommon
@@ -124,3 +124,34 @@ class TestTrainingNeed(EvaluationCommon):
         # HR officers (training managers) decide for anyone of their company.
         need.with_user(self.user_hr).action_dismiss("Covered by coaching")
         self.assertEqual(need.state, "dismissed")
+
+    def test_thresholds_are_set_in_settings(self):
+        """Settings › Sales Performance › Training writes the thresholds that
+        needs and expiry warnings read; a negative value is refused and
+        nothing is saved."""
+        Need = self.env["sales.performance.training.need"]
+        Record = self.env["sales.performance.training.record"]
+        settings = self.env["res.config.settings"].create(
+            {
+                "sales_performance_training_rating_threshold": 3,
+                "sales_performance_training_attainment_threshold": 90,
+                "sales_performance_training_expiry_warning_days": 45,
+            }
+        )
+        settings.execute()
+        self.assertEqual(Need._thresholds(), (3.0, 90.0))
+        self.assertEqual(Record._expiry_warning_days(), 45)
+        # a new settings form shows the stored values
+        shown = self.env["res.config.settings"].create({})
+        self.assertEqual(shown.sales_performance_training_rating_threshold, 3.0)
+        self.assertEqual(shown.sales_performance_training_expiry_warning_days, 45)
+        for field in (
+            "sales_performance_training_rating_threshold",
+            "sales_performance_training_attainment_threshold",
+            "sales_performance_training_expiry_warning_days",
+        ):
+            with self.assertRaises(ValidationError) as caught:
+                self.env["res.config.settings"].create({field: -1})
+            self.assertIn("negative", str(caught.exception))
+        self.assertEqual(Need._thresholds(), (3.0, 90.0))
+        self.assertEqual(Record._expiry_warning_days(), 45)
