@@ -2,7 +2,8 @@
 #   make run                   Odoo with demo data on http://127.0.0.1:8069 (admin / admin)
 #   make test                  the whole suite (tools/run_tests.sh)
 #   make lint                  static checks only (no Odoo, no database)
-#   make bench SIZE=small      benchmark (tools/bench.py), SIZE=small|medium|large
+#   make bench SIZE=small      benchmark (tools/bench.py), SIZE=small|medium|large;
+#                              ARGS=--reuse keeps the data of the previous run
 #   make drop-db               drop the `make run` database and its filestore
 #   make clean                 remove the temporary addons dir and caches (keeps the DB)
 # Variables: ODOO_PYTHON (python that imports odoo, default python3), DB.
@@ -10,6 +11,7 @@
 ODOO_PYTHON ?= python3
 DB ?= sales_performance_demo
 SIZE ?= small
+ARGS ?=
 
 export ODOO_PYTHON
 
@@ -29,7 +31,7 @@ lint:
 
 bench:
 	@if [ -f tools/bench.py ]; then \
-		$(ODOO_PYTHON) tools/bench.py --size '$(SIZE)'; \
+		$(ODOO_PYTHON) tools/bench.py --size '$(SIZE)' $(ARGS); \
 	else \
 		echo "The benchmark is not available yet (tools/bench.py does not exist)."; \
 		exit 1; \
