@@ -243,23 +243,36 @@ class SalesPerformanceIncentivePlan(models.Model):
     # ------------------------------------------------------------------
     def _assignees(self, date_from, date_to):
         """Salespeople assigned to the plan for (part of) the period."""
+        windows = self._assignment_windows(date_from, date_to)
+        return self.env["res.users"].browse(list(windows))
+
+    def _assignment_windows(self, date_from, date_to):
+        """``{user_id: (first day, last day)}``: the part of the period each
+        assignee is assigned for (the whole period unless an assignment
+        starts or ends inside it; several assignments of one salesperson
+        span from the earliest start to the latest end)."""
         self.ensure_one()
         assignments = self.sudo().assignment_ids
         # one query per field for all assignments, teams and users
         assignments.fetch(["user_id", "team_id", "date_from", "date_to"])
         assignments.team_id.fetch(["member_ids"])
-        users = self.env["res.users"]
+        windows = {}
         for assignment in assignments:
-            if assignment.date_from and assignment.date_from > date_to:
+            start = max(assignment.date_from or date_from, date_from)
+            end = min(assignment.date_to or date_to, date_to)
+            if start > end:
                 continue
-            if assignment.date_to and assignment.date_to < date_from:
-                continue
-            if assignment.user_id:
-                users |= assignment.user_id
-            elif assignment.team_id:
-                users |= assignment.team_id.member_ids
+            users = assignment.user_id or assignment.team_id.member_ids
+            for user in users:
+                first, last = windows.get(user.id, (start, end))
+                windows[user.id] = (min(first, start), max(last, end))
+        users = self.env["res.users"].browse(list(windows))
         users.fetch(["company_ids"])
-        return users.filtered(lambda u: self.company_id in u.company_ids)
+        return {
+            user.id: windows[user.id]
+            for user in users
+            if self.company_id in user.company_ids
+        }
 
     def _period_of(self, day):
         """The plan period (by its period type) that contains ``day``."""
@@ -339,20 +352,40 @@ class SalesPerformanceIncentivePlan(models.Model):
             if end < today and plan.date_from <= end and start <= plan.date_to:
                 plan.generate_statements(start, end)
 
-    def _compute_payouts(self, users, date_from, date_to, rules):
+    def _compute_payouts(self, users, date_from, date_to, rules, windows=None):
         """Payout of ``rules`` (snapshot dicts) for ``users`` over a period:
         ``{user_id: [(rule, base, target, Payout)]}``.
 
-        One achievement query per metric of the rules and one grouped read of
-        the targets, whatever the number of salespeople.
+        ``windows`` ({user_id: (first, last)}, see ``_assignment_windows``):
+        a salesperson assigned for part of the period is paid for that part:
+        documents of those days only, the target, bonus amounts, amount bands
+        and cap prorated by the share of days.
+
+        One achievement query per metric of the rules (and per distinct
+        partial window) and one grouped read of the targets, whatever the
+        number of salespeople.
         """
         self.ensure_one()
         company = self.company_id
         Metric = self.env["sales.performance.metric"].sudo()
         metric_ids = {rule["metric_id"] for rule in rules if rule.get("metric_id")}
-        achieved = {
-            metric.id: self._achieved_by_user(metric, date_from, date_to, users)
-            for metric in Metric.browse(sorted(metric_ids))
+        windows = windows or {}
+        by_window = defaultdict(list)
+        for user in users:
+            by_window[windows.get(user.id, (date_from, date_to))].append(user.id)
+        achieved = defaultdict(dict)
+        for metric in Metric.browse(sorted(metric_ids)):
+            for (first, last), user_ids in by_window.items():
+                achieved[metric.id].update(
+                    self._achieved_by_user(
+                        metric, first, last, self.env["res.users"].browse(user_ids)
+                    )
+                )
+        period_days = (date_to - date_from).days + 1
+        shares = {
+            user_id: ((last - first).days + 1) / period_days
+            for user_id, (first, last) in windows.items()
+            if (first, last) != (date_from, date_to)
         }
         targets = {}
         if metric_ids and users:
@@ -381,13 +414,15 @@ class SalesPerformanceIncentivePlan(models.Model):
                 for user, metric, total in groups
             }
         result = {}
-        translators = {}
+        lang_envs = {}
         for user in users:
             # explanations in the salesperson's language
             lang = user.lang or self.env.lang or "en_US"
-            if lang not in translators:
-                translators[lang] = self.with_context(lang=lang).env._
-            translate = translators[lang]
+            if lang not in lang_envs:
+                lang_envs[lang] = self.with_context(lang=lang).env
+            lang_env = lang_envs[lang]
+            translate = lang_env._
+            share = shares.get(user.id)
             lines = []
             for rule in rules:
                 metric_id = rule.get("metric_id")
@@ -395,14 +430,30 @@ class SalesPerformanceIncentivePlan(models.Model):
                     achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
                 )
                 target = targets.get((user.id, metric_id))
-                lines.append(
-                    (
-                        rule,
-                        base,
-                        target,
-                        payout.compute_rule(rule, base, target, translate),
+                applied = rule
+                if share is None:
+                    result_rule = payout.compute_rule(rule, base, target, translate)
+                else:
+                    target = target * share if target else target
+                    first, last = windows[user.id]
+                    applied = payout.prorate_rule(rule, share)
+                    result_rule = payout.compute_rule(applied, base, target, translate)
+                    result_rule.explanation = "%s %s" % (
+                        lang_env._(
+                            "Assigned from %(first)s to %(last)s (%(days)s of "
+                            "%(total)s days): documents of those days count; the "
+                            "target, bonus amounts, amount bands and cap are "
+                            "prorated to %(share)s%%.",
+                            first=first,
+                            last=last,
+                            days=(last - first).days + 1,
+                            total=period_days,
+                            share=payout.fmt(round(share * 100, 2)),
+                        ),
+                        result_rule.explanation,
                     )
-                )
+                # the rule as applied (prorated): what the line keeps
+                lines.append((applied, base, target, result_rule))
             result[user.id] = lines
         return result
 

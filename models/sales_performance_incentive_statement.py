@@ -66,6 +66,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
         ondelete="restrict",
     )
     version = fields.Integer(related="version_id.version", string="Version")
+    assigned_from = fields.Date(
+        readonly=True,
+        help="The salesperson is assigned to the plan for part of the period only: "
+        "documents of the assigned days count; target, bonus amounts, amount "
+        "bands and cap are prorated.",
+    )
+    assigned_to = fields.Date(readonly=True)
     line_ids = fields.One2many(
         "sales.performance.incentive.statement.line", "statement_id", string="Lines"
     )
@@ -401,7 +408,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
         for (plan, date_from, date_to), members in groups.items():
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
-            results = plan._compute_payouts(members.user_id, date_from, date_to, rules)
+            windows = plan._assignment_windows(date_from, date_to)
+            results = plan._compute_payouts(
+                members.user_id, date_from, date_to, rules, windows
+            )
             holds = plan._eligibility_holds(members.user_id)
             live_rule_ids = set(
                 self.env["sales.performance.incentive.rule"]
@@ -411,9 +421,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 .ids
             )
             for statement in members:
+                first, last = windows.get(statement.user_id.id, (date_from, date_to))
+                partial = (first, last) != (date_from, date_to)
                 header[statement.id] = {
                     "version_id": version.id,
                     "hold_reason": holds.get(statement.user_id.id) or False,
+                    "assigned_from": partial and first,
+                    "assigned_to": partial and last,
                 }
                 localized = statement.with_context(
                     lang=statement.user_id.lang or self.env.lang or "en_US"
@@ -574,12 +588,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
         ):
             applied[group_line.id] = [base, amount]
         current = {}
+        # the days the original statement counted (its assignment window)
+        origins.statement_id.fetch(["plan_id", "assigned_from", "assigned_to"])
         groups = origins.grouped(
             lambda line: (
                 line.statement_id.plan_id,
                 line.metric_id,
-                line.date_from,
-                line.date_to,
+                line.statement_id.assigned_from or line.date_from,
+                line.statement_id.assigned_to or line.date_to,
             )
         )
         for (plan, metric, date_from, date_to), lines in groups.items():

@@ -1,6 +1,7 @@
 from datetime import date
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.orm import models as orm_models
 from odoo.tests import tagged
@@ -127,6 +128,57 @@ class TestIncentivePayout(IncentiveCommon):
         statements = plan.generate_statements(*FEB)
         self.assertEqual(len(statements), 3)
         self.assertEqual(sum(statements.mapped("amount_total")), 0.0)
+
+    def test_partial_period_assignment_is_prorated(self):
+        """sp1 joins the plan on 16 January: 16 of 31 days. Only the 40,000
+        deal of 20 January counts, against 100,000 x 16 / 31 = 51,612.90 of
+        target: 77.5 %, band [0, 80) at 2 % = 800; the bonus reached at 70 %
+        pays 1,000 x 16 / 31 = 516.13."""
+        rules = [
+            self._commission("flat"),
+            {"kind": "bonus", "metric_id": self.metric_won.id, "tiers": [(70, 1000)]},
+        ]
+        plan = self._plan(rules, users=self.sp2)
+        plan.write(
+            {
+                "assignment_ids": [
+                    Command.create(
+                        {"user_id": self.sp1.id, "date_from": date(2031, 1, 16)}
+                    )
+                ]
+            }
+        )
+        statements = self._by_user(plan.generate_statements(*JAN))
+        sp1 = statements[self.sp1]
+        self.assertEqual(
+            (sp1.assigned_from, sp1.assigned_to), (date(2031, 1, 16), JAN[1])
+        )
+        commission, bonus = self._lines(sp1).sorted("sequence")
+        self.assertAlmostEqual(commission.base, 40000.0)
+        self.assertAlmostEqual(commission.target_value, 100000.0 * 16 / 31, places=2)
+        self.assertAlmostEqual(commission.attainment, 77.5)
+        self.assertAlmostEqual(commission.amount, 800.0)
+        self.assertIn("16 of 31 days", commission.explanation)
+        self.assertAlmostEqual(bonus.amount, 516.13)
+        self.assertAlmostEqual(sp1.amount_total, 1316.13)
+        # sp2, assigned for the whole period: 120 % -> 9,600 + 1,000
+        self.assertFalse(statements[self.sp2].assigned_from)
+        self.assertAlmostEqual(statements[self.sp2].amount_total, 10600.0)
+        # clawbacks look at the assigned days only
+        sp1.with_user(self.leader).action_confirm()
+        sp1.with_user(self.leader).action_approve()
+        open_stage = self.env["crm.stage"].create({"name": "Reopened", "sequence": 1})
+        self.lead_sp1_a.write({"stage_id": open_stage.id})  # 10 January
+        self.lead_sp1_a.action_set_lost()
+        feb = self._by_user(plan.generate_statements(*FEB))[self.sp1]
+        self.assertFalse(self._lines(feb, "clawback"))
+        self.lead_sp1_b.write({"stage_id": open_stage.id})  # 20 January
+        self.lead_sp1_b.action_set_lost()
+        feb.action_recompute()
+        clawbacks = self._lines(feb, "clawback")
+        # 40,000 at 2 % = 800 back; at 0 % the bonus is 0: 516.13 back
+        self.assertEqual(sorted(clawbacks.mapped("amount")), [-800.0, -516.13])
+        self.assertFalse(feb.assigned_from)
 
     def test_query_count_does_not_grow_with_salespeople(self):
         plan = self._plan([self._commission("marginal")])

@@ -45,10 +45,13 @@ class SalesPerformanceIncentiveWhatif(models.TransientModel):
         rules = self.version_id._rules() if self.version_id else plan._rules_snapshot()
         simulated = {}
         for date_from, date_to in plan._periods_between(self.date_from, self.date_to):
-            users = compare._assignees(date_from, date_to) | plan._assignees(
-                date_from, date_to
-            )
-            results = plan._compute_payouts(users, date_from, date_to, rules)
+            # the draft plan's assignments, else those of the plan compared
+            windows = {
+                **compare._assignment_windows(date_from, date_to),
+                **plan._assignment_windows(date_from, date_to),
+            }
+            users = self.env["res.users"].browse(list(windows))
+            results = plan._compute_payouts(users, date_from, date_to, rules, windows)
             for user_id, lines in results.items():
                 simulated[user_id] = simulated.get(user_id, 0.0) + sum(
                     result.amount for _rule, _base, _target, result in lines

@@ -323,3 +323,60 @@ def test_tiny_target_does_not_break_explanations():
     assert result.amount == 0
     assert "∞" in result.explanation
     assert payout.fmt(float("nan")) == "-"
+
+
+# ----------------------------------------------------------------------
+# Proration for a salesperson assigned for part of the period
+# ----------------------------------------------------------------------
+def test_prorate_bonus_amounts_and_cap():
+    rule = {
+        "kind": "bonus",
+        "cap": 900.0,
+        "tiers": [{"lower": 100, "upper": False, "amount": 1000.0}],
+    }
+    half = payout.prorate_rule(rule, 0.5)
+    # the threshold stays at 100 %, the amount and the cap halve
+    assert half["tiers"] == [{"lower": 100, "upper": False, "amount": 500.0}]
+    assert half["cap"] == 450.0
+    # the rule given is not changed
+    assert rule["tiers"][0]["amount"] == 1000.0
+    assert payout.compute_rule(half, 120.0, 100.0).amount == pytest.approx(450.0)
+
+
+def test_prorate_amount_bands_but_not_attainment_bands():
+    tiers = [
+        {"lower": 0, "upper": 50000, "rate": 1.0},
+        {"lower": 50000, "upper": False, "rate": 3.0},
+    ]
+    on_amounts = {"kind": "commission", "basis": "amount", "mode": "marginal"}
+    quarter = payout.prorate_rule(dict(on_amounts, tiers=tiers), 0.25)
+    assert [(t["lower"], t["upper"]) for t in quarter["tiers"]] == [
+        (0.0, 12500.0),
+        (12500.0, False),
+    ]
+    # 20,000 in a quarter of the period: 12,500 x 1 % + 7,500 x 3 % = 350
+    assert payout.compute_rule(quarter, 20000.0).amount == pytest.approx(350.0)
+    on_attainment = {"kind": "commission", "basis": "attainment", "tiers": tiers}
+    assert payout.prorate_rule(on_attainment, 0.25)["tiers"] == tiers
+
+
+def test_prorate_spiff_and_full_share():
+    spiff = {"kind": "spiff", "amount": 100.0, "max_count": 3, "tiers": []}
+    assert payout.prorate_rule(spiff, 0.5)["amount"] == 100.0
+    assert payout.prorate_rule(spiff, 0.5)["max_count"] == 3
+    assert payout.prorate_rule(spiff, 1.0) is spiff
+    with pytest.raises(ValueError):
+        payout.prorate_rule(spiff, 0.0)
+
+
+@given(
+    share=st.floats(min_value=0.01, max_value=1.0),
+    amount=st.floats(min_value=0.0, max_value=1e6),
+    achieved=st.floats(min_value=0.0, max_value=1e6),
+)
+@settings(max_examples=60, deadline=None)
+def test_prorated_bonus_never_pays_more_than_its_share(share, amount, achieved):
+    rule = {"kind": "bonus", "tiers": [{"lower": 50, "amount": amount}]}
+    full = payout.compute_rule(rule, achieved, 1000.0).amount
+    part = payout.compute_rule(payout.prorate_rule(rule, share), achieved, 1000.0)
+    assert part.amount == pytest.approx(full * share, abs=1e-6)
