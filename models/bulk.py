@@ -39,12 +39,32 @@ def _column_value(field, value):
     return value
 
 
+def array_literal(values):
+    """``values`` as the text of a PostgreSQL array (``'{1,NULL,"a b"}'``),
+    to pass as one parameter cast to a typed array. psycopg2 turns a Python
+    list into ``ARRAY[v1, v2, ...]``, an expression the server parses value
+    by value: for 10,000 values that costs more than the query itself."""
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+        elif isinstance(value, bool):
+            items.append("t" if value else "f")
+        elif isinstance(value, int | float):
+            items.append(repr(value))
+        else:
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+            items.append(f'"{escaped}"')
+    return "{" + ",".join(items) + "}"
+
+
 def _arrays(fields, rows):
     """One typed SQL array per field, the values taken from ``rows``."""
     return [
         SQL(
             "%s::%s[]",
-            [_column_value(field, row.get(field.name)) for row in rows],
+            array_literal([_column_value(field, row.get(field.name)) for row in rows]),
             SQL(field.column_type[1]),
         )
         for field in fields

@@ -4,6 +4,7 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
 from ..engine import scoring
+from . import bulk
 from .sales_performance_evaluation_private_mixin import HIDDEN_STATES
 
 # Fields of an evaluation the evaluated employee may write, per state.
@@ -236,10 +237,10 @@ class SalesPerformanceEvaluation(models.Model):
                    AND o.employee_id = e.employee_id
                    AND o.state != 'cancel'
                    AND o.date_from <= e.date_to AND e.date_from <= o.date_to
-                 WHERE e.id IN %s AND e.state != 'cancel'
+                 WHERE e.id = ANY(%s::int[]) AND e.state != 'cancel'
                  LIMIT 1
                 """,
-                tuple(self.ids) or (0,),
+                bulk.array_literal(self.ids),
             )
         )
         if rows:

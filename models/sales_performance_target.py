@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
 from ..engine import pacing, periods
+from . import bulk
 
 _logger = logging.getLogger(__name__)
 
@@ -363,10 +364,10 @@ class SalesPerformanceTarget(models.Model):
                    AND ((t.user_id IS NOT NULL AND o.user_id = t.user_id)
                         OR (t.user_id IS NULL AND o.user_id IS NULL
                             AND o.team_id IS NOT DISTINCT FROM t.team_id))
-                 WHERE t.id IN %s
+                 WHERE t.id = ANY(%s::int[])
                  LIMIT 1
                 """,
-                tuple(self.ids) or (0,),
+                bulk.array_literal(self.ids),
             )
         )
         if rows:
@@ -609,9 +610,9 @@ class SalesPerformanceTarget(models.Model):
              LEFT JOIN crm_team tm ON tm.id = t.team_id
              LEFT JOIN res_users lu ON lu.id = tm.user_id
              LEFT JOIN res_partner lp ON lp.id = lu.partner_id
-                 WHERE t.id IN %s AND t.state != 'closed'
+                 WHERE t.id = ANY(%s::int[]) AND t.state != 'closed'
                 """,
-                tuple(self.ids),
+                bulk.array_literal(self.ids),
             )
         )
         if not rows:
@@ -788,10 +789,10 @@ class SalesPerformanceTarget(models.Model):
                         v.status)
                 """,
                 fields.Datetime.now(),
-                *(list(column) for column in columns),
+                *(bulk.array_literal(column) for column in columns),
             )
         )
-        ids = tuple(value[0] for value in values)
+        ids = bulk.array_literal(value[0] for value in values)
         self.env.execute_query(
             SQL(
                 """
@@ -804,7 +805,8 @@ class SalesPerformanceTarget(models.Model):
                          WHERE p.user_id IS NOT NULL
                            AND (p.metric_id, p.date_from, p.date_to) IN (
                                SELECT metric_id, date_from, date_to
-                                 FROM sales_performance_target WHERE id IN %s)) r
+                                 FROM sales_performance_target
+                                WHERE id = ANY(%s::int[]))) r
                  WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
                 """,
                 ids,

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import training
+from . import bulk
 
 TRAINING_MANAGER = "sales_performance.group_sales_performance_training_manager"
 # What an employee (or a manager) may write on a record without being a
@@ -145,10 +146,10 @@ class SalesPerformanceTrainingRecord(models.Model):
                     ON o.id != r.id
                    AND o.employee_id = r.employee_id
                    AND o.session_id = r.session_id
-                 WHERE r.id IN %s
+                 WHERE r.id = ANY(%s::int[])
                  LIMIT 1
                 """,
-                tuple(self.ids) or (0,),
+                bulk.array_literal(self.ids),
             )
         )
         if rows:
