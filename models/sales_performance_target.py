@@ -600,8 +600,11 @@ class SalesPerformanceTarget(models.Model):
             SQL(
                 """
                 SELECT t.id, t.metric_id, t.date_from, t.date_to, t.user_id,
-                       t.team_id, t.company_id, t.target_value, t.previous_value,
-                       t.state, COALESCE(up.tz, lp.tz, cal.tz, 'UTC')
+                       t.team_id, t.company_id, t.target_value,
+                       t.previous_value::float8, t.state,
+                       COALESCE(up.tz, lp.tz, cal.tz, 'UTC'),
+                       t.achieved_value::float8, t.forecast_value::float8,
+                       t.attainment::float8, t.expected_value::float8, t.status
                   FROM sales_performance_target t
                   JOIN res_company c ON c.id = t.company_id
              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
@@ -706,18 +709,20 @@ class SalesPerformanceTarget(models.Model):
                     weekdays,
                     at_risk_ratio,
                 )
-                values.append(
-                    (
-                        row[0],
-                        achieved,
-                        forecast,
-                        previous,
-                        kpis["attainment"],
-                        kpis["expected_value"],
-                        kpis["status"],
-                    )
+                figures = (
+                    achieved,
+                    forecast,
+                    previous,
+                    kpis["attainment"],
+                    kpis["expected_value"],
+                    kpis["status"],
                 )
-        self._write_computed(values)
+                # the stored figures, in the same order
+                stored = (row[11], row[12], row[8], row[13], row[14], row[15])
+                if figures != stored:
+                    values.append((row[0], *figures))
+        rank_groups = {(row[1], row[2], row[3]) for row in rows}
+        self._write_computed(values, rank_groups)
 
     @api.model
     def _compute_indexes(self, group_keys, company_ids):
@@ -757,16 +762,24 @@ class SalesPerformanceTarget(models.Model):
             cr.execute("SELECT set_config('jit', %s, true)", [jit])
         return indexes
 
-    def _write_computed(self, values):
-        """One UPDATE for all targets, then ranks by a window query.
+    def _write_computed(self, values, rank_groups):
+        """One UPDATE for the targets whose figures changed, then the ranks of
+        ``rank_groups`` {(metric id, date_from, date_to)} by a window query.
 
         :param values: ``[(id, achieved, forecast, previous, attainment,
             expected, status)]``
         """
-        # seven arrays rather than one VALUES tuple per target: a short
-        # statement whatever the number of targets. Only the targets whose
-        # figures changed are written: an hourly recompute leaves most rows (and
-        # their locks) alone, so users editing targets are not held up.
+        # Only the targets whose figures changed are written: an hourly
+        # recompute leaves most rows (and their locks) alone, so users editing
+        # targets are not held up. Seven array parameters, whatever the number
+        # of targets; the SQL comparison guards against a concurrent write.
+        if values:
+            self._update_figures(values)
+        if rank_groups:
+            self._update_ranks(rank_groups)
+        self.env["sales.performance.target"].invalidate_model(list(COMPUTED_FIELDS))
+
+    def _update_figures(self, values):
         columns = list(zip(*values, strict=True))
         self.env.execute_query(
             SQL(
@@ -792,7 +805,11 @@ class SalesPerformanceTarget(models.Model):
                 *(bulk.array_literal(column) for column in columns),
             )
         )
-        ids = bulk.array_literal(value[0] for value in values)
+
+    def _update_ranks(self, rank_groups):
+        """Rank of the salespeople's targets within each (metric, period) of
+        ``rank_groups``, by attainment then achievement."""
+        metric_ids, starts, ends = zip(*sorted(rank_groups), strict=True)
         self.env.execute_query(
             SQL(
                 """
@@ -804,15 +821,15 @@ class SalesPerformanceTarget(models.Model):
                           FROM sales_performance_target p
                          WHERE p.user_id IS NOT NULL
                            AND (p.metric_id, p.date_from, p.date_to) IN (
-                               SELECT metric_id, date_from, date_to
-                                 FROM sales_performance_target
-                                WHERE id = ANY(%s::int[]))) r
+                               SELECT * FROM unnest(%s::int[], %s::date[],
+                                                    %s::date[]))) r
                  WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
                 """,
-                ids,
+                bulk.array_literal(metric_ids),
+                bulk.array_literal(starts),
+                bulk.array_literal(ends),
             )
         )
-        self.env["sales.performance.target"].invalidate_model(list(COMPUTED_FIELDS))
 
     # ------------------------------------------------------------------
     # Helpers for wizards and other capabilities
