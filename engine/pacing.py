@@ -26,31 +26,43 @@ def attainment(achieved, target):
     return achieved / target * 100.0
 
 
-def elapsed_working_days(date_from, date_to, today, weekdays=(0, 1, 2, 3, 4)):
-    """Working days of the period that are over by the end of ``today``."""
+def elapsed_working_days(
+    date_from, date_to, today, weekdays=(0, 1, 2, 3, 4), holidays=()
+):
+    """Working days of the period that are over by the end of ``today``
+    (``holidays``: a sorted sequence of dates not worked)."""
     if today < date_from:
         return 0
-    return working_days(date_from, min(today, date_to), weekdays)
+    return working_days(date_from, min(today, date_to), weekdays, holidays)
 
 
-def expected_value(target, date_from, date_to, today, weekdays=(0, 1, 2, 3, 4)):
+def expected_value(
+    target, date_from, date_to, today, weekdays=(0, 1, 2, 3, 4), holidays=()
+):
     """The share of ``target`` due by the end of ``today``."""
-    total = working_days(date_from, date_to, weekdays)
+    total = working_days(date_from, date_to, weekdays, holidays)
     if today >= date_to or not total:
         return float(target) if today >= date_from else 0.0
-    return target * elapsed_working_days(date_from, date_to, today, weekdays) / total
+    elapsed = elapsed_working_days(date_from, date_to, today, weekdays, holidays)
+    return target * elapsed / total
 
 
 def forecast_value(
-    achieved, date_from, date_to, today, weekdays=(0, 1, 2, 3, 4), pipeline=None
+    achieved,
+    date_from,
+    date_to,
+    today,
+    weekdays=(0, 1, 2, 3, 4),
+    pipeline=None,
+    holidays=(),
 ):
     """Forecast at period end; see the module docstring."""
     if today >= date_to:
         return float(achieved)
     if pipeline is not None:
         return float(achieved) + float(pipeline)
-    total = working_days(date_from, date_to, weekdays)
-    elapsed = elapsed_working_days(date_from, date_to, today, weekdays)
+    total = working_days(date_from, date_to, weekdays, holidays)
+    elapsed = elapsed_working_days(date_from, date_to, today, weekdays, holidays)
     if not elapsed or not total:
         return float(achieved)
     return achieved / elapsed * total

@@ -1,5 +1,6 @@
 """Period arithmetic: calendar periods, comparable periods and working days."""
 
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -64,9 +65,10 @@ def previous_period(date_from, date_to):
     return date_from - timedelta(days=length), date_from - timedelta(days=1)
 
 
-def working_days(date_from, date_to, weekdays=(0, 1, 2, 3, 4)):
+def working_days(date_from, date_to, weekdays=(0, 1, 2, 3, 4), holidays=()):
     """Count days of ``[date_from, date_to]`` whose weekday is in ``weekdays``
-    (Monday = 0). An empty range counts 0."""
+    (Monday = 0), less the ``holidays`` (a sorted sequence of dates) that
+    fall on such a day. An empty range counts 0."""
     if date_to < date_from:
         return 0
     weekdays = set(weekdays)
@@ -77,6 +79,10 @@ def working_days(date_from, date_to, weekdays=(0, 1, 2, 3, 4)):
     count += sum(
         1 for offset in range(rest) if (start_weekday + offset) % 7 in weekdays
     )
+    if holidays:
+        first = bisect_left(holidays, date_from)
+        last = bisect_right(holidays, date_to)
+        count -= sum(1 for day in holidays[first:last] if day.weekday() in weekdays)
     return count
 
 

@@ -1,4 +1,9 @@
+from datetime import time, timedelta
+
+import pytz
+
 from odoo import fields, models
+from odoo.fields import Domain
 
 DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)
 
@@ -26,3 +31,40 @@ class ResCompany(models.Model):
         calendar = self.resource_calendar_id
         days = {int(day) for day in calendar.attendance_ids.mapped("dayofweek")}
         return tuple(sorted(days)) or DEFAULT_WEEKDAYS
+
+    def _sales_performance_holidays(self):
+        """Public holidays of the company's working schedule: the days (in
+        the schedule's time zone) covered by its global time off (no
+        resource), sorted, for pacing to leave out of the working days."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return ()
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_fetch(
+                Domain("resource_id", "=", False)
+                & (
+                    Domain("calendar_id", "=", calendar.id)
+                    | (
+                        Domain("calendar_id", "=", False)
+                        & Domain("company_id", "in", [self.id, False])
+                    )
+                ),
+                ["date_from", "date_to"],
+            )
+        )
+        tz = pytz.timezone(calendar.tz or "UTC")
+        days = set()
+        for leave in leaves:
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            end = pytz.utc.localize(leave.date_to).astimezone(tz)
+            last = end.date()
+            if last > first and end.time() == time.min:
+                last -= timedelta(days=1)  # ends at midnight: that day is worked
+            days.update(
+                first + timedelta(days=offset)
+                for offset in range((last - first).days + 1)
+            )
+        return tuple(sorted(days))

@@ -240,14 +240,17 @@ class SalesPerformanceTarget(models.Model):
                 continue
             company = target.company_id
             if company not in ratios:
-                ratios[company] = (company._sales_performance_weekdays(), company)
-            weekdays = ratios[company][0]
-            kpis = target._kpis(today, weekdays)
+                ratios[company] = (
+                    company._sales_performance_weekdays(),
+                    company._sales_performance_holidays(),
+                )
+            weekdays, holidays = ratios[company]
+            kpis = target._kpis(today, weekdays, holidays)
             target.attainment = kpis["attainment"]
             target.expected_value = kpis["expected_value"]
             target.status = kpis["status"]
 
-    def _kpis(self, today, weekdays, achieved=None, forecast=None):
+    def _kpis(self, today, weekdays, holidays=(), achieved=None, forecast=None):
         """Attainment, expected value and status from the engine."""
         return _kpi_values(
             self.state,
@@ -259,6 +262,7 @@ class SalesPerformanceTarget(models.Model):
             today,
             weekdays,
             self.company_id.sales_performance_at_risk_ratio / 100.0,
+            holidays,
         )
 
     @api.depends("target_value", "previous_value", "company_id")
@@ -629,6 +633,7 @@ class SalesPerformanceTarget(models.Model):
             company.id: (
                 company._sales_performance_weekdays(),
                 company.sales_performance_at_risk_ratio / 100.0,
+                company._sales_performance_holidays(),
             )
             for company in companies
         }
@@ -682,7 +687,7 @@ class SalesPerformanceTarget(models.Model):
                     metric._compute_pipeline(date_from, date_to, today, company_ids)
                 )
             for row in members:
-                weekdays, at_risk_ratio = company_info[row[6]]
+                weekdays, at_risk_ratio, holidays = company_info[row[6]]
                 achieved = float_round(value_for(row, index), precision_digits=2)
                 forecast = pacing.forecast_value(
                     achieved,
@@ -691,6 +696,7 @@ class SalesPerformanceTarget(models.Model):
                     today,
                     weekdays,
                     value_for(row, pipeline) if pipeline is not None else None,
+                    holidays,
                 )
                 forecast = float_round(forecast, precision_digits=2)
                 previous = row[8] or 0.0
@@ -708,6 +714,7 @@ class SalesPerformanceTarget(models.Model):
                     today,
                     weekdays,
                     at_risk_ratio,
+                    holidays,
                 )
                 figures = (
                     achieved,
@@ -867,6 +874,7 @@ def _kpi_values(
     today,
     weekdays,
     at_risk_ratio,
+    holidays=(),
 ):
     """Attainment, expected value and status of a target (a closed target is
     judged as after its period)."""
@@ -875,7 +883,7 @@ def _kpi_values(
     return {
         "attainment": pacing.attainment(achieved, target_value),
         "expected_value": pacing.expected_value(
-            target_value, date_from, date_to, today, weekdays
+            target_value, date_from, date_to, today, weekdays, holidays
         ),
         "status": pacing.status(
             achieved, target_value, forecast, date_from, date_to, today, at_risk_ratio

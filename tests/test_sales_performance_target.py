@@ -114,6 +114,52 @@ class TestTargetKpis(SalesPerformanceCommon):
         self.assertEqual(bob.status, "off_track")
 
     @freeze_time(TODAY)
+    def test_public_holidays_are_not_working_days(self):
+        """Global time off of the company's working schedule (public holidays)
+        leaves pacing: Monday 2 and Tuesday 3 March (before today) and Friday
+        20 March are off, so 5 of March's 19 working days are over."""
+        Leave = self.env["resource.calendar.leaves"]
+        calendar = self.company_a.resource_calendar_id
+        Leave.create(
+            [
+                {
+                    "name": "Holiday",
+                    "calendar_id": calendar.id,
+                    "date_from": "2026-03-02 00:00:00",
+                    "date_to": "2026-03-03 23:59:59",
+                },
+                {
+                    "name": "Holiday",
+                    "calendar_id": calendar.id,
+                    "date_from": "2026-03-20 00:00:00",
+                    "date_to": "2026-03-20 23:59:59",
+                },
+                # a person's time off is not a public holiday
+                {
+                    "name": "Alice off",
+                    "calendar_id": calendar.id,
+                    "resource_id": self.user_alice.employee_id.resource_id.id
+                    or self.env["resource.resource"]
+                    .create({"name": "Alice", "calendar_id": calendar.id})
+                    .id,
+                    "date_from": "2026-03-09 00:00:00",
+                    "date_to": "2026-03-09 23:59:59",
+                },
+            ]
+        )
+        bob = self._target(
+            self.metric_confirmed_sales, user_id=self.user_bob.id, target_value=1900.0
+        )
+        bob.action_recompute()
+        # 1900 x 5 / 19 working days
+        self.assertAlmostEqual(bob.expected_value, 500.0, places=2)
+        # 245 in 5 working days: 49 a day x 19 = 931
+        self.assertAlmostEqual(bob.forecast_value, 931.0, places=2)
+        # the form's computed figures agree with the recompute
+        bob.invalidate_recordset(["expected_value"])
+        self.assertAlmostEqual(bob.expected_value, 500.0, places=2)
+
+    @freeze_time(TODAY)
     def test_periods_before_and_after_today(self):
         past = self._target(
             self.metric_confirmed_sales,

@@ -77,12 +77,13 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
             rules = version._rules() if version else plan._rules_snapshot()
             today = fields.Date.context_today(wizard)
             weekdays = plan.company_id._sales_performance_weekdays()
+            holidays = plan.company_id._sales_performance_holidays()
             current = plan._compute_payouts(wizard.user_id, date_from, date_to, rules)
             texts, pace_total, chosen_total = [], 0.0, 0.0
             for rule, base, target, _result in current.get(wizard.user_id.id, []):
                 # current pace: the run rate over the working days of the period
                 pace_base = pacing.forecast_value(
-                    base, date_from, date_to, today, weekdays
+                    base, date_from, date_to, today, weekdays, holidays=holidays
                 )
                 pace = payout.compute_rule(rule, pace_base, target, self.env._)
                 chosen_base = (target or 0.0) * wizard.attainment / 100.0

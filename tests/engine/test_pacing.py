@@ -131,3 +131,19 @@ def test_growth_required():
         "achieved",
         "missed",
     }
+
+
+def test_expected_and_forecast_skip_holidays():
+    # October 2026 with the National Day week off: 17 working days. By the end
+    # of Friday 9 October, 2 of them are over (8 and 9 October)
+    holidays = tuple(date(2026, 10, day) for day in range(1, 8))
+    start, end, today = date(2026, 10, 1), date(2026, 10, 31), date(2026, 10, 9)
+    assert pacing.expected_value(1700.0, start, end, today, holidays=holidays) == (
+        pytest.approx(200.0)
+    )
+    # 300 achieved in 2 working days: 150 a day over 17 days
+    assert pacing.forecast_value(
+        300.0, start, end, today, holidays=holidays
+    ) == pytest.approx(2550.0)
+    # without the holidays: 7 of 22 working days are over
+    assert pacing.expected_value(2200.0, start, end, today) == pytest.approx(700.0)

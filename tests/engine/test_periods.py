@@ -225,3 +225,52 @@ def test_previous_period_of_a_calendar_period_is_the_one_just_before(day, period
     prev_from, prev_to = periods.previous_period(date_from, date_to)
     assert prev_to == date_from - timedelta(days=1)
     assert (prev_from, prev_to) == periods.period_containing(prev_to, period_type)
+
+
+def test_working_days_less_holidays():
+    # October 2026: 22 weekdays; the National Day week (1-7 October, Thursday
+    # to Wednesday) takes 5 of them; 3 October is a Saturday and 25 December
+    # is outside the range: neither counts
+    holidays = tuple(date(2026, 10, day) for day in range(1, 8)) + (date(2026, 12, 25),)
+    assert periods.working_days(date(2026, 10, 1), date(2026, 10, 31)) == 22
+    assert (
+        periods.working_days(date(2026, 10, 1), date(2026, 10, 31), holidays=holidays)
+        == 17
+    )
+    # a range inside the holidays, and one that ends before them
+    assert (
+        periods.working_days(date(2026, 10, 2), date(2026, 10, 6), holidays=holidays)
+        == 0
+    )
+    assert (
+        periods.working_days(date(2026, 9, 28), date(2026, 9, 30), holidays=holidays)
+        == 3
+    )
+    # a six-day week: Saturday 3 October is a holiday too
+    six = (0, 1, 2, 3, 4, 5)
+    assert (
+        periods.working_days(date(2026, 10, 1), date(2026, 10, 31), six, holidays)
+        == 27 - 6
+    )
+
+
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    length=st.integers(min_value=0, max_value=120),
+    holidays=st.lists(
+        st.dates(min_value=date(2020, 1, 1), max_value=date(2031, 6, 30)),
+        max_size=30,
+        unique=True,
+    ),
+)
+def test_working_days_with_holidays_counts_day_by_day(start, length, holidays):
+    end = start + timedelta(days=length)
+    off = set(holidays)
+    expected = sum(
+        1
+        for offset in range(length + 1)
+        if (day := start + timedelta(days=offset)).weekday() < 5 and day not in off
+    )
+    assert periods.working_days(start, end, holidays=tuple(sorted(holidays))) == (
+        expected
+    )
