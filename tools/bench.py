@@ -505,24 +505,23 @@ def db_args():
     return args
 
 
-def create_database(db, path):
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+def run_odoo(db, path, *args):
+    """Run Odoo once on ``db`` (``-i``/``-u`` ...), without a server."""
     cmd = [
         sys.executable, "-m", "odoo", "-d", db, f"--addons-path={path}",
-        "-i", ",".join(MODULES), "--stop-after-init", "--no-http",
-        "--log-level=warn", *db_args(),
+        *args, "--stop-after-init", "--no-http", "--log-level=warn", *db_args(),
     ]  # fmt: skip
     subprocess.run(cmd, check=True)
+
+
+def create_database(db, path):
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    run_odoo(db, path, "-i", ",".join(MODULES))
 
 
 def upgrade_addon(db, path):
     """Bring a reused database to this checkout's version of the addon."""
-    cmd = [
-        sys.executable, "-m", "odoo", "-d", db, f"--addons-path={path}",
-        "-u", "sales_performance", "--stop-after-init", "--no-http",
-        "--log-level=warn", *db_args(),
-    ]  # fmt: skip
-    subprocess.run(cmd, check=True)
+    run_odoo(db, path, "-u", "sales_performance")
 
 
 def log(lines, text=""):
