@@ -10,11 +10,11 @@
     "depends": ["crm", "sale", "hr"],
     "data": [
         "security/sales_performance_groups.xml",
-        "security/sales_performance_training_security.xml",
         "security/ir.model.access.csv",
         "security/sales_performance_security.xml",
         "security/sales_performance_evaluation_security.xml",
         "security/sales_performance_incentive_security.xml",
+        "security/sales_performance_training_security.xml",
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
         "data/sales_performance_evaluation_data.xml",
