@@ -14,28 +14,6 @@ class HrEmployee(models.Model):
         compute="_compute_sales_performance_evaluation_count", groups="hr.group_hr_user"
     )
 
-    def _compute_sales_performance_evaluation_count(self):
-        counts = dict(
-            self.env["sales.performance.evaluation"]._read_group(
-                [("employee_id", "in", self.ids)], ["employee_id"], ["__count"]
-            )
-        )
-        for employee in self:
-            employee.sales_performance_evaluation_count = counts.get(employee, 0)
-
-    def action_open_sales_performance_evaluations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_performance.sales_performance_evaluation_action_history"
-        )
-        action["domain"] = [("employee_id", "=", self.id)]
-        action["context"] = {"default_employee_id": self.id}
-        return action
-
-
-class HrEmployeeTraining(models.Model):
-    _inherit = "hr.employee"
-
     sales_performance_training_record_ids = fields.One2many(
         "sales.performance.training.record",
         "employee_id",
@@ -55,6 +33,15 @@ class HrEmployeeTraining(models.Model):
         groups="hr.group_hr_user,"
         "sales_performance.group_sales_performance_training_manager",
     )
+
+    def _compute_sales_performance_evaluation_count(self):
+        counts = dict(
+            self.env["sales.performance.evaluation"]._read_group(
+                [("employee_id", "in", self.ids)], ["employee_id"], ["__count"]
+            )
+        )
+        for employee in self:
+            employee.sales_performance_evaluation_count = counts.get(employee, 0)
 
     def _compute_sales_performance_training(self):
         today = fields.Date.context_today(self)
@@ -80,6 +67,15 @@ class HrEmployeeTraining(models.Model):
         for employee in self:
             employee.sales_performance_training_count = counts.get(employee, 0)
             employee.sales_performance_training_hours_year = hours.get(employee, 0.0)
+
+    def action_open_sales_performance_evaluations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance.sales_performance_evaluation_action_history"
+        )
+        action["domain"] = [("employee_id", "=", self.id)]
+        action["context"] = {"default_employee_id": self.id}
+        return action
 
     def action_open_sales_performance_training(self):
         self.ensure_one()
