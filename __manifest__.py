@@ -18,7 +18,6 @@
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
         "data/sales_performance_evaluation_data.xml",
-        "data/sales_performance_incentive_cron_data.xml",
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_target_views.xml",
         "views/res_config_settings_views.xml",
