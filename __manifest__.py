@@ -17,6 +17,7 @@
         "security/sales_performance_training_security.xml",
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/sales_performance_evaluation_data.xml",
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_target_views.xml",
