@@ -1,23 +1,37 @@
 #!/usr/bin/env python3
-"""Static checks of the sales_performance addon that no linter does for Odoo 19.
+"""House checks of the sales_performance addon that no linter does for Odoo 19.
 
-Pure Python (standard library only, no `odoo` import), so it runs anywhere:
+Pure Python (standard library only, no `odoo` import), so it runs anywhere; it
+is the `static-checks` hook of .pre-commit-config.yaml:
 
-    python3 tools/static_checks.py [--root DIR] [--counts FILE]
+    python3 tools/static_checks.py [--root DIR]
 
-Each check counts as one test. A failing check prints `FAIL <check>` and one
-`  <file>:<line>: <reason>` line per problem. The last line is
-`static checks: N passed, M failed`; the exit code is 1 when a check failed.
+Checks (each counts as one):
+  odoo19-pitfalls        grep guard: `_sql_constraints`, `.read_group(`,
+                         `group_operator=`, `self._cr/_uid/_context`, `groups_id`,
+                         `<tree`, `attrs=`/`states=`, `numbercall`
+  manifest-assets-exist  every `sales_performance/...` asset glob matches a file
+  data-files-listed      XML/CSV files nested below views/, data/, ... are listed
+  tests-imported         every tests/test_*.py is imported in tests/__init__.py
+  python-files-imported  every module of models/, wizards/, ... is imported
+Left to the linters of .pre-commit-config.yaml: XML syntax, CSV format and
+duplicate ids, t-esc/t-raw, data files one level deep not listed
+(oca-checks-odoo-module: xml-syntax-error, csv-syntax-error,
+xml-deprecated-qweb-directive-15, file-not-used ...); manifest keys, license,
+version and data/demo files that do not exist (pylint-odoo: manifest-required-key,
+license-allowed, manifest-version-format, resource-not-exist ...).
+
+A failing check prints `FAIL <check>` and one `  <file>:<line>: <reason>` line
+per problem. The last line is `static checks: N passed, M failed`; the exit
+code is 1 when a check failed.
 """
 
 import argparse
 import ast
-import csv
 import glob
 import os
 import re
 import sys
-import xml.etree.ElementTree as ET
 
 ADDON_NAME = "sales_performance"
 # Never walked: the temporary addons dir (a symlink back to the repo), VCS, caches.
@@ -34,22 +48,11 @@ SKIP_DIRS = {
     ".test-output",
     ".bench",
 }
-# Every .xml/.csv below these folders is loaded by Odoo only if the manifest lists it.
+# Every .xml/.csv below these folders is loaded by Odoo only if the manifest
+# lists it; oca-checks-odoo-module (file-not-used) looks one level deep only.
 DATA_DIRS = ("views", "security", "data", "demo", "reports", "wizards")
 # Python packages whose modules are dead (models never registered) unless imported.
 CODE_DIRS = ("models", "wizards", "reports", "controllers")
-ACCESS_CSV = "security/ir.model.access.csv"
-ACCESS_HEADER = [
-    "id",
-    "name",
-    "model_id:id",
-    "group_id:id",
-    "perm_read",
-    "perm_write",
-    "perm_create",
-    "perm_unlink",
-]
-REQUIRED_DEPENDS = ("crm", "sale", "hr")
 # (regex, applies to extensions, reason). What no linter sees in Odoo 19.
 PY, PY_XML = (".py",), (".py", ".xml")
 PITFALLS = [
@@ -84,8 +87,6 @@ PITFALLS = [
         'states= is gone since 17: use invisible="state != ..."',
     ),
     (r"\bnumbercall\b", PY_XML, "ir.cron numbercall was removed"),
-    (r"\bt-esc\s*=", PY_XML, "t-esc is deprecated: use t-out"),
-    (r"\bt-raw\s*=", PY_XML, "t-raw is deprecated: use t-out (with markupsafe.Markup)"),
 ]
 
 
@@ -144,49 +145,6 @@ class Checks:
 
     # -- checks: each returns a list of "file[:line]: reason" strings --------------
 
-    def check_xml_well_formed(self):
-        problems = []
-        for rel in walk_files(self.root, (".xml",)):
-            try:
-                ET.parse(self.path(rel))
-            except ET.ParseError as exc:
-                line = exc.position[0] if exc.position else "?"
-                problems.append(f"{rel}:{line}: not well-formed XML ({exc})")
-            except OSError as exc:
-                problems.append(f"{rel}: unreadable ({exc})")
-        return problems
-
-    def check_manifest_parses(self):
-        return self.manifest_or_problem()[1]
-
-    def check_manifest_license(self):
-        manifest, problems = self.manifest_or_problem()
-        if manifest is not None and manifest.get("license") != "LGPL-3":
-            problems.append(
-                f"__manifest__.py: license is {manifest.get('license')!r}, "
-                "expected 'LGPL-3'"
-            )
-        return problems
-
-    def check_manifest_version(self):
-        manifest, problems = self.manifest_or_problem()
-        if manifest is not None:
-            version = str(manifest.get("version", ""))
-            if not re.fullmatch(r"19\.0\.\d+\.\d+\.\d+", version):
-                problems.append(
-                    f"__manifest__.py: version {version!r} is not 19.0.x.y.z"
-                )
-        return problems
-
-    def check_manifest_depends(self):
-        manifest, problems = self.manifest_or_problem()
-        if manifest is not None:
-            depends = manifest.get("depends", [])
-            missing = [d for d in REQUIRED_DEPENDS if d not in depends]
-            if missing:
-                problems.append(f"__manifest__.py: depends lacks {', '.join(missing)}")
-        return problems
-
     def _asset_paths(self, entry):
         """Paths of our own module named by one `assets` entry."""
         if isinstance(entry, str):
@@ -204,21 +162,13 @@ class Checks:
             if isinstance(c, str) and c.startswith(prefix)
         ]
 
-    def check_manifest_files_exist(self):
+    def check_manifest_assets_exist(self):
         manifest, problems = self.manifest_or_problem()
         if manifest is None:
             return problems
-        for key in ("data", "demo"):
-            for rel in self.manifest_list(key):
-                if not isinstance(rel, str):
-                    problems.append(
-                        f"__manifest__.py: {key} entry {rel!r} is not a str"
-                    )
-                elif not os.path.isfile(self.path(rel)):
-                    problems.append(f"{rel}: listed in manifest '{key}' but missing")
         assets = manifest.get("assets", {})
         if not isinstance(assets, dict):
-            return problems + ["__manifest__.py: assets is not a dict"]
+            return ["__manifest__.py: assets is not a dict"]
         for bundle, entries in assets.items():
             for entry in entries:
                 for rel in self._asset_paths(entry):
@@ -242,63 +192,12 @@ class Checks:
             if not os.path.isdir(self.path(top)):
                 continue
             for rel in walk_files(self.path(top), (".xml", ".csv")):
+                if os.sep not in rel:
+                    continue  # one level deep: file-not-used reports it
                 rel = os.path.normpath(os.path.join(top, rel))
                 if rel not in listed:
                     problems.append(
                         f"{rel}: not listed in manifest data/demo (never loaded)"
-                    )
-        return problems
-
-    def _defines_models(self):
-        pattern = re.compile(r"^\s+_name\s*=", re.MULTILINE)
-        for rel in walk_files(self.root, (".py",), skip_top=("tests", "tools")):
-            with open(self.path(rel), encoding="utf-8", errors="replace") as handle:
-                if pattern.search(handle.read()):
-                    return True
-        return False
-
-    def check_access_csv(self):
-        path = self.path(ACCESS_CSV)
-        if not os.path.isfile(path):
-            if self._defines_models():
-                return [f"{ACCESS_CSV}: missing although the addon defines models"]
-            return []
-        problems = []
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-        if not rows:
-            return [f"{ACCESS_CSV}: empty"]
-        if rows[0] != ACCESS_HEADER:
-            problems.append(
-                f"{ACCESS_CSV}:1: header is {','.join(rows[0])!r}, "
-                f"expected {','.join(ACCESS_HEADER)!r}"
-            )
-        seen = {}
-        for lineno, row in enumerate(rows[1:], start=2):
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) != len(ACCESS_HEADER):
-                problems.append(
-                    f"{ACCESS_CSV}:{lineno}: {len(row)} columns, "
-                    f"expected {len(ACCESS_HEADER)}"
-                )
-                continue
-            xmlid, _name, model, _group, *perms = row
-            if not re.fullmatch(r"[A-Za-z0-9_]+", xmlid):
-                problems.append(f"{ACCESS_CSV}:{lineno}: bad id {xmlid!r}")
-            elif xmlid in seen:
-                problems.append(
-                    f"{ACCESS_CSV}:{lineno}: duplicate id {xmlid!r} "
-                    f"(first on line {seen[xmlid]})"
-                )
-            else:
-                seen[xmlid] = lineno
-            if not model.strip():
-                problems.append(f"{ACCESS_CSV}:{lineno}: empty model_id:id")
-            for header, perm in zip(ACCESS_HEADER[4:], perms, strict=True):
-                if perm not in ("0", "1"):
-                    problems.append(
-                        f"{ACCESS_CSV}:{lineno}: {header} is {perm!r}, expected 0 or 1"
                     )
         return problems
 
@@ -423,17 +322,11 @@ class Checks:
 
 
 CHECKS = [
-    ("xml-well-formed", Checks.check_xml_well_formed),
-    ("manifest-parses", Checks.check_manifest_parses),
-    ("manifest-license", Checks.check_manifest_license),
-    ("manifest-version", Checks.check_manifest_version),
-    ("manifest-depends", Checks.check_manifest_depends),
-    ("manifest-files-exist", Checks.check_manifest_files_exist),
+    ("odoo19-pitfalls", Checks.check_odoo19_pitfalls),
+    ("manifest-assets-exist", Checks.check_manifest_assets_exist),
     ("data-files-listed", Checks.check_data_files_listed),
-    ("access-csv", Checks.check_access_csv),
     ("tests-imported", Checks.check_tests_imported),
     ("python-files-imported", Checks.check_python_files_imported),
-    ("odoo19-pitfalls", Checks.check_odoo19_pitfalls),
 ]
 
 
@@ -445,7 +338,6 @@ def main(argv=None):
         default=os.environ.get("ADDON_DIR") or default_root,
         help="addon directory (default: $ADDON_DIR or the repository root)",
     )
-    parser.add_argument("--counts", help="write 'PASSED FAILED' to this file")
     args = parser.parse_args(argv)
 
     checks = Checks(args.root)
@@ -464,9 +356,6 @@ def main(argv=None):
                 print(f"  ... and {len(problems) - 50} more")
         else:
             passed += 1
-    if args.counts:
-        with open(args.counts, "w", encoding="utf-8") as handle:
-            handle.write(f"{passed} {failed}\n")
     print(f"static checks: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
