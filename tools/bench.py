@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of ``sales_performance`` against Odoo gamification and plain SQL.
 
-    python3 tools/bench.py --size small|medium|large [--db NAME] [--reuse]
+    python3 tools/bench.py --size tiny|small|medium|large [--db NAME] [--reuse]
+                           [--check] [--data-dir DIR] [--output FILE]
 
 1. creates a throwaway database ``sp_bench_<size>`` (dropped first) with
    sales_performance, crm, sale, account and gamification installed (no demo),
@@ -17,7 +18,16 @@
 5. checks that the three agree for every salesperson x metric x month and
    writes ``bench/results-<size>.txt``, ending with one ``BENCH ...`` line.
 
-The functions below are also used by ``tests/test_benchmark_small.py``.
+``--check`` (the ``bench`` stage of ``tools/run_tests.sh``, on ``--size tiny``)
+runs the correctness checks only, without timing and without a results file:
+the generated data is what Odoo itself would store, the addon's figures,
+gamification (default and batch mode) and the SQL floor agree, and a full
+recompute costs as many queries for all the salespeople as for half of them.
+It prints one ``CHECK <name>: OK`` or ``CHECK <name>: FAIL ...`` line per
+check and a last line ``BENCH size=... checks=N failed=M``.
+
+The exit code is 1 when the computations disagree (or a check failed).
+The database is left in place (``--reuse``); ``dropdb`` it when done.
 """
 
 import argparse
@@ -30,10 +40,7 @@ import time
 import tracemalloc
 from datetime import date
 
-try:  # imported by the Odoo tests
-    from . import datagen
-except ImportError:  # run as a script
-    import datagen
+import datagen
 
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = ["sales_performance", "crm", "sale", "account", "gamification"]
@@ -505,11 +512,16 @@ def db_args():
     return args
 
 
+# extra Odoo options of every run (--data-dir)
+ODOO_ARGS = []
+
+
 def run_odoo(db, path, *args):
     """Run Odoo once on ``db`` (``-i``/``-u`` ...), without a server."""
     cmd = [
         sys.executable, "-m", "odoo", "-d", db, f"--addons-path={path}",
         *args, "--stop-after-init", "--no-http", "--log-level=warn", *db_args(),
+        *ODOO_ARGS,
     ]  # fmt: skip
     subprocess.run(cmd, check=True)
 
@@ -541,6 +553,12 @@ def main(argv=None):
     parser.add_argument(
         "--output", help="results file (default bench/results-<size>.txt)"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="correctness checks only: no timing, no results file",
+    )
+    parser.add_argument("--data-dir", help="Odoo --data-dir (filestore)")
     args = parser.parse_args(argv)
     db = args.db or f"sp_bench_{args.size}"
     output = args.output or os.path.join(REPO_DIR, "bench", f"results-{args.size}.txt")
@@ -550,12 +568,15 @@ def main(argv=None):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
+    if args.data_dir:
+        ODOO_ARGS.append(f"--data-dir={args.data_dir}")
     path = addons_path()
-    config.parse_config(
-        [f"--addons-path={path}", "-d", db, "--log-level=warn", *db_args()]
-    )
+    options = [f"--addons-path={path}", "-d", db, "--log-level=warn"]
+    options += ["--http-interface=127.0.0.1", *db_args(), *ODOO_ARGS]
+    config.parse_config(options)
     lines = []
-    log(lines, f"sales_performance benchmark, size {args.size}, database {db}")
+    mode = "correctness checks" if args.check else "benchmark"
+    log(lines, f"sales_performance {mode}, size {args.size}, database {db}")
     log(lines, f"machine: {machine()}")
     log(lines, f"odoo {odoo.release.version}, python {platform.python_version()}")
 
@@ -590,6 +611,9 @@ def main(argv=None):
             f"{len(data.user_ids)} salespeople in {len(data.team_ids)} teams, "
             f"{len(data.months)} months {data.date_from} .. {data.date_to}",
         )
+
+        if args.check:
+            return run_checks(env, data, args.size, reuse)
 
         # -- this addon ------------------------------------------------------
         Target = env["sales.performance.target"]
@@ -760,6 +784,159 @@ def main(argv=None):
     with open(output, "w") as f:
         f.write("\n".join(lines) + "\n")
     return 0 if agree else 1
+
+
+# ----------------------------------------------------------------------
+# Correctness checks only (--check)
+# ----------------------------------------------------------------------
+def data_problems(env, data):
+    """What the generated records hold that Odoo itself would not."""
+    problems = []
+
+    def expect(condition, text):
+        if not condition:
+            problems.append(text)
+
+    def close(a, b):
+        return abs((a or 0.0) - (b or 0.0)) < 0.005
+
+    size = data.size
+    orders = env["sale.order"].search([("user_id", "in", data.user_ids)])
+    expect(len(orders) == size.orders, f"{len(orders)} orders, {size.orders} made")
+    for order in orders[:20]:
+        name = f"order {order.name}"
+        expect(order.state == "sale", f"{name}: state {order.state}")
+        expect(
+            close(order.amount_untaxed, sum(order.order_line.mapped("price_subtotal"))),
+            f"{name}: untaxed amount is not the sum of its lines",
+        )
+        expect(
+            close(order.amount_total, order.amount_untaxed + order.amount_tax),
+            f"{name}: total is not untaxed + tax",
+        )
+        expect(
+            order.currency_id == order.company_id.currency_id,
+            f"{name}: not in the company currency",
+        )
+    moves = env["account.move"].search([("invoice_user_id", "in", data.user_ids)])
+    expect(len(moves) == size.invoices, f"{len(moves)} invoices, {size.invoices} made")
+    for move in moves[:20]:
+        name = f"invoice {move.name}"
+        expect(move.state == "posted", f"{name}: state {move.state}")
+        expect(
+            move.move_type in ("out_invoice", "out_refund"),
+            f"{name}: type {move.move_type}",
+        )
+        expect(close(sum(move.line_ids.mapped("balance")), 0.0), f"{name}: unbalanced")
+        sign = 1 if move.move_type == "out_invoice" else -1
+        expect(
+            close(move.amount_untaxed_signed, sign * move.amount_untaxed),
+            f"{name}: signed untaxed amount has the wrong sign",
+        )
+    leads = (
+        env["crm.lead"]
+        .with_context(active_test=False)
+        .search([("user_id", "in", data.user_ids)])
+    )
+    expect(
+        len(leads) == size.opportunities,
+        f"{len(leads)} opportunities, {size.opportunities} made",
+    )
+    for lead in leads:
+        name = f"opportunity {lead.id} ({lead.won_status})"
+        if lead.won_status == "won":
+            expect(lead.active and lead.stage_id.is_won, f"{name}: not in a won stage")
+            expect(lead.probability == 100, f"{name}: probability {lead.probability}")
+        elif lead.won_status == "lost":
+            expect(not lead.active, f"{name}: still active")
+            expect(lead.probability == 0, f"{name}: probability {lead.probability}")
+        else:
+            expect(lead.active, f"{name}: archived")
+            expect(not lead.stage_id.is_won, f"{name}: in a won stage")
+    for user in env["res.users"].browse(data.user_ids):
+        expect(
+            user.crm_team_ids.ids == [data.team_of_user[user.id]],
+            f"{user.login}: teams {user.crm_team_ids.ids}",
+        )
+    return problems
+
+
+def _diff_problems(diffs):
+    if not diffs:
+        return []
+    return [f"{len(diffs)} differences (key: SQL != other)"] + [
+        f"{key}: {ref} != {val}" for key, ref, val in diffs[:5]
+    ]
+
+
+def run_checks(env, data, size_name, reuse=False):
+    """The checks of ``--check``; returns the exit code (1: a check failed)."""
+    checks = []  # [(name, problems)]
+    checks.append(("data-consistent", data_problems(env, data)))
+
+    Target = env["sales.performance.target"]
+    targets = Target.search([("user_id", "in", data.user_ids)]) if reuse else Target
+    # the targets are rolled back at the end: a reused database has none
+    targets = targets or create_targets(env, data)
+    targets._recompute_batch()
+    addon = addon_values(env, targets)
+    floor = sql_floor_values(env, data)
+    empty = [
+        f"no figure for {xmlid}: the agreement would prove nothing"
+        for xmlid in METRICS
+        if not any(v for (m, _u, _d), v in floor.items() if m == xmlid)
+    ]
+    checks.append(("floor-has-data", empty))
+    checks.append(("addon-vs-sql", _diff_problems(compare(data, floor, addon))))
+
+    gami_metrics = [x for x, spec in GAMIFICATION.items() if spec]
+    if "gamification.goal" in env:
+        definitions, goals = create_gamification(env, data)
+        for batch, label in ((False, "default"), (True, "batch")):
+            set_gamification_mode(env, definitions, goals, batch=batch)
+            goals.update_goal()
+            gamification = gamification_values(env, definitions, goals)
+            diffs = compare(data, floor, gamification, gami_metrics)
+            checks.append((f"gamification-{label}-vs-sql", _diff_problems(diffs)))
+    else:
+        # what gamification's default mode computes (its domains, date clauses
+        # and aggregates), when the database lacks the module
+        gamification = gamification_like_values(env, data)
+        diffs = compare(data, floor, gamification, gami_metrics)
+        checks.append(("gamification-like-vs-sql", _diff_problems(diffs)))
+
+    # a full recompute costs the same number of queries for all the
+    # salespeople as for half of them
+    half = targets.filtered(lambda t: t.user_id.id in data.user_ids[::2])
+    _t, full_queries, _p = measure(env, targets._recompute_batch)
+    _t, half_queries, _p = measure(env, half._recompute_batch)
+    checks.append(
+        (
+            "queries-independent-of-salespeople",
+            []
+            if full_queries == half_queries
+            else [
+                f"{full_queries} queries for {len(targets)} targets, "
+                f"{half_queries} for {len(half)}"
+            ],
+        )
+    )
+    env.cr.rollback()  # leave the database as generated (for --reuse)
+
+    failed = 0
+    print()
+    cells = len(data.user_ids) * len(data.months)
+    print(f"{cells} salesperson x month cells, {len(METRICS)} metrics")
+    for name, problems in checks:
+        if problems:
+            failed += 1
+            print(f"CHECK {name}: FAIL {problems[0]}")
+            for problem in problems[1:20]:
+                print(f"    {problem}")
+        else:
+            print(f"CHECK {name}: OK")
+    print(f"BENCH size={size_name} checks={len(checks)} failed={failed}", flush=True)
+    return 1 if failed else 0
 
 
 def _db_exists(db):

@@ -12,8 +12,10 @@ is inserted with ``INSERT ... SELECT`` over ``generate_series`` through the
 Odoo cursor, with the columns Odoo itself stores for those records (company,
 currency, state, amounts consistent with the lines, sequences...).
 
-Used by ``tools/bench.py`` (its own throwaway database) and by
-``tests/test_benchmark_small.py`` (a tiny size inside the test transaction).
+Used by ``tools/bench.py`` in its own throwaway database: timings on the
+small, medium and large sizes, and the correctness checks on the tiny size
+(``bench.py --size tiny --check``, the ``bench`` stage of
+``tools/run_tests.sh``). Not imported by the Odoo tests.
 All amounts are in the company currency and all salespeople work in UTC, so
 that Odoo gamification (which sums raw fields and counts days in UTC) can be
 compared with this addon.
@@ -46,7 +48,7 @@ class Size:
 
 
 SIZES = {
-    # inside the test suite (correctness only)
+    # correctness checks only (tools/run_tests.sh, bench stage)
     "tiny": Size("tiny", 4, 2, 2, 30, 10, 120, 80, 80, 60, 5),
     # CI-friendly, seconds
     "small": Size("small", 10, 5, 3, 300, 100, 2_000, 1_500, 1_500, 1_000, 20),
