@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Judge an Odoo 19 test run from its log (used by tools/run_tests.sh).
+"""Count the tests of an Odoo 19 test run from its log (used by tools/run_tests.sh).
 
     python3 tools/odoo_log_summary.py LOG ODOO_EXIT_CODE [ADDON]
 
@@ -8,13 +8,14 @@ logger `odoo.tests.result` (odoo/service/server.py, Server.run):
 
     ... odoo.tests.result: 1 failed, 0 error(s) of 45 tests when loading database 'db'
 
-(`OdooTestResult.__str__` in odoo/tests/result.py), at ERROR level when a test
-failed, WARNING when none ran, INFO otherwise. Failures + errors count as
-failed tests, the rest as passed. Each of these also counts as one failure:
-no summary line (install failed, crash), zero tests run, ERROR/CRITICAL log
-lines other than the failing tests' own reports, WARNING lines from the addon's
-loggers or about the addon, a non-zero exit code not explained by failed tests
-(124/137: stopped by the timeout of tools/run_tests.sh).
+(`OdooTestResult.__str__` in odoo/tests/result.py). Failures + errors count as
+failed tests, the rest as passed. Each of these also counts as one failure: no
+summary line (install failed, crash), zero tests run, a non-zero exit code not
+explained by failed tests (124/137: stopped by the timeout of
+tools/run_tests.sh).
+
+WARNING/ERROR/CRITICAL records are judged by checklog-odoo with
+tools/checklog-odoo.cfg (it ignores the lines counted here), not by this script.
 
 Prints `FAIL ...` lines (with details indented) and a last line
 `COUNTS <passed> <failed>`.
@@ -31,58 +32,35 @@ HEADER = re.compile(
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading")
 STARTING = re.compile(r"^Starting (\S+) \.\.\.")
 TEST_LOGGER = re.compile(r"^odoo\.addons\.\w+\.tests\b")
+FAILED_TEST = re.compile(r"^(FAIL|ERROR): ")
 MAX_SHOWN = 30
 
 
-def exception_tail(traceback, limit=12):
-    """The exception message that follows the last frame of a traceback."""
-    frames = [
-        i for i, line in enumerate(traceback) if line.lstrip().startswith("File ")
-    ]
-    rest = traceback[frames[-1] + 1 :] if frames else traceback
-    start = next((i for i, line in enumerate(rest) if not line.startswith(" ")), None)
-    return [] if start is None else rest[start : start + limit]
-
-
-def parse(log_path, addon):
-    """Returns (summary tuple or None, error records, warning lines, last test)."""
-    our_logger = f"odoo.addons.{addon}"
-    mentions = (addon, addon.replace("_", "."))
+def parse(log_path):
+    """Returns (summary tuple or None, failing tests' report lines, last test)."""
     result = None
-    errors, warnings = [], []
-    last = None  # continuation lines (traceback) of the last ERROR record
+    failing = []
     last_test = None
     with open(log_path, encoding="utf-8", errors="replace") as handle:
         for raw in handle:
-            line = raw.rstrip()
-            match = HEADER.match(line)
+            match = HEADER.match(raw.rstrip())
             if not match:
-                if last is not None and line.strip():
-                    last.append(line)
                 continue
-            last = None
             level, logger, msg = match.group("level", "logger", "msg")
-            started = STARTING.match(msg)
-            if started and TEST_LOGGER.match(logger):
-                last_test = f"{logger.rsplit('.', 1)[-1]}: {started.group(1)}"
-            if logger == "odoo.tests.result":
+            if TEST_LOGGER.match(logger):
+                started = STARTING.match(msg)
+                if started:
+                    last_test = f"{logger.rsplit('.', 1)[-1]}: {started.group(1)}"
+                elif level == "ERROR" and FAILED_TEST.match(msg):
+                    failing.append(raw.rstrip())
+            elif logger == "odoo.tests.result":
                 found = SUMMARY.search(msg)
                 if found:
                     result = tuple(int(n) for n in found.groups())
-                continue
-            if level in ("ERROR", "CRITICAL"):
-                last = []
-                errors.append((logger, line, last))
-            elif level == "WARNING" and (
-                logger == our_logger
-                or logger.startswith(our_logger + ".")
-                or any(m in msg for m in mentions)
-            ):
-                warnings.append(line)
-    return result, errors, warnings, last_test
+    return result, failing, last_test
 
 
-def judge(result, errors, warnings, rc, addon, last_test=None):
+def judge(result, failing, rc, addon, last_test=None):
     problems = []
     passed = failed = 0
     tests_failed = False
@@ -104,21 +82,8 @@ def judge(result, errors, warnings, rc, addon, last_test=None):
             )
             failed += 1
     if tests_failed:
-        # Lines reporting the failing tests themselves are counted above.
-        failing = [line for logger, line, _tb in errors if TEST_LOGGER.match(logger)]
-        errors = [err for err in errors if not TEST_LOGGER.match(err[0])]
         problems.append(f"{result[0] + result[1]} Odoo test(s) failed:")
         problems.extend("    " + line[:400] for line in failing[:MAX_SHOWN])
-    if errors:
-        problems.append(f"{len(errors)} ERROR line(s) in the Odoo log:")
-        for _logger, line, traceback in errors[:MAX_SHOWN]:
-            problems.append("    " + line[:400])
-            problems.extend("      | " + tb[:300] for tb in exception_tail(traceback))
-        failed += 1
-    if warnings:
-        problems.append(f"{len(warnings)} WARNING line(s) about {addon}:")
-        problems.extend("    " + line[:400] for line in warnings[:MAX_SHOWN])
-        failed += 1
     if rc != 0 and not tests_failed:  # failed tests alone make the exit code 1
         problems.append(
             {
@@ -135,8 +100,8 @@ def judge(result, errors, warnings, rc, addon, last_test=None):
 def main(argv):
     log_path, rc = argv[1], int(argv[2])
     addon = argv[3] if len(argv) > 3 else "sales_performance"
-    result, errors, warnings, last_test = parse(log_path, addon)
-    passed, failed, problems = judge(result, errors, warnings, rc, addon, last_test)
+    result, failing, last_test = parse(log_path)
+    passed, failed, problems = judge(result, failing, rc, addon, last_test)
     for problem in problems:
         print(problem if problem.startswith("    ") else "FAIL " + problem)
     print(f"COUNTS {passed} {failed}")
