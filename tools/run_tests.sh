@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
 # The whole test suite of the sales_performance addon, in this order:
 #   1. engine  pure-Python tests:  python3 -m pytest -q tests/engine
-#   2. static  tools/static_checks.py, ruff check, ruff format --check,
-#              pylint-odoo (OCA mandatory checks), oca-checks-odoo-module/-po
-#   3. odoo    install sales_performance with demo data in a throwaway database
-#              and run its Odoo tests (skipped, with one line, when odoo is not
-#              importable)
+#   2. static  `pre-commit run --all-files` (.pre-commit-config.yaml: house checks
+#              tools/static_checks.py, ruff check, ruff format --check,
+#              pylint-odoo, oca-checks-odoo-module, oca-checks-po); one test per hook
+#   3. bench   tools/bench.py --size tiny --check in a throwaway database
+#              ${TEST_DB}_bench: the addon's figures, a plain SQL GROUP BY and
+#              gamification agree on a tiny generated data set; one test per check
+#   4. odoo    install sales_performance with demo data in a throwaway database
+#              and run its Odoo tests; then checklog-odoo (tools/checklog-odoo.cfg)
+#              fails the run on WARNING/ERROR records about the addon
+# (bench and odoo are skipped, with one line, when odoo is not importable)
 # and ends with ONE line `total: N passed, M failed` (read by CI); exit code 1
 # when anything failed.
 #
-# Usage: tools/run_tests.sh [--only engine|static|odoo]...   (repeatable)
+# Usage: tools/run_tests.sh [--only engine|static|bench|odoo]...   (repeatable)
 #
 # Environment (all optional):
 #   ODOO_PYTHON   python that imports odoo (default python3)
-#   PYTHON        python for pytest and the linters (default python3)
-#   ADDON_DIR     addon to test (default: this repository)
+#   PYTHON        python for pytest, pre-commit and the linters (default python3);
+#                 its scripts folder goes first on PATH for the pre-commit hooks
+#   ADDON_DIR     addon to test (default: this repository; for the static stage
+#                 the root of a git checkout with its .pre-commit-config.yaml)
 #   TEST_TAGS     Odoo --test-tags (default /sales_performance), e.g.
 #                 TEST_TAGS=/sales_performance:TestSalesPerformanceTarget
-#   TEST_DB       database name (default sp_test_<pid>); dropped before and after
-#   KEEP_DB=1     keep the database and its filestore after the run
+#   TEST_DB       database name (default sp_test_<pid>); dropped before and after;
+#                 the bench stage uses ${TEST_DB}_bench
+#   KEEP_DB=1     keep the databases and their filestores after the run
 #   TEST_HTTP_PORT  HTTP port for Odoo (default: a free port)
 #   ODOO_TEST_TIMEOUT  seconds before the Odoo run is stopped (default 2700)
+#   BENCH_TIMEOUT  seconds before the bench checks are stopped (default 900)
 #   PGHOST PGPORT PGUSER PGPASSWORD  database connection (default: local socket)
 #   SKIP_PIP=1    never pip-install requirements-dev.txt
 set -u
@@ -33,7 +42,7 @@ STAGES=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --only)
-            [ $# -ge 2 ] || { echo "--only needs engine, static or odoo" >&2; exit 2; }
+            [ $# -ge 2 ] || { echo "--only needs engine, static, bench or odoo" >&2; exit 2; }
             STAGES+=("$2")
             shift 2
             ;;
@@ -42,11 +51,11 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-[ ${#STAGES[@]} -gt 0 ] || STAGES=(engine static odoo)
+[ ${#STAGES[@]} -gt 0 ] || STAGES=(engine static bench odoo)
 for stage in "${STAGES[@]}"; do
     case "$stage" in
-        engine | static | odoo) ;;
-        *) echo "unknown stage: $stage (engine, static or odoo)" >&2; exit 2 ;;
+        engine | static | bench | odoo) ;;
+        *) echo "unknown stage: $stage (engine, static, bench or odoo)" >&2; exit 2 ;;
     esac
 done
 
@@ -57,6 +66,7 @@ SUMMARY=()
 ODOO_PID=""
 TEST_DB=${TEST_DB:-sp_test_$$}
 DB_USED=""
+BENCH_DB_USED=""
 KEEP_WORK=""
 FINISHED=""
 
@@ -85,15 +95,18 @@ cleanup() {
         fi
     fi
     # Nothing is printed after the summary line, except when interrupted.
-    if [ -n "$DB_USED" ] && [ "${KEEP_DB:-0}" != 1 ]; then
-        drop_db "$DB_USED" >/dev/null 2>&1 ||
-            [ -n "$FINISHED" ] || echo "could not drop database $DB_USED"
-    fi
-    if [ "${KEEP_DB:-0}" = 1 ] && [ -n "$DB_USED" ]; then
-        : # keep the database's filestore in $WORK/data, and the log
+    local db
+    for db in "$DB_USED" "$BENCH_DB_USED"; do
+        if [ -n "$db" ] && [ "${KEEP_DB:-0}" != 1 ]; then
+            drop_db "$db" >/dev/null 2>&1 ||
+                [ -n "$FINISHED" ] || echo "could not drop database $db"
+        fi
+    done
+    if [ "${KEEP_DB:-0}" = 1 ] && [ -n "$DB_USED$BENCH_DB_USED" ]; then
+        : # keep the databases' filestores in $WORK/data and $WORK/bench-data
     elif [ -n "$KEEP_WORK" ]; then
-        rm -rf "$WORK/data"
-        [ -n "$FINISHED" ] || echo "Odoo log kept: $WORK/odoo.log"
+        rm -rf "$WORK/data" "$WORK/bench-data"
+        [ -n "$FINISHED" ] || echo "logs kept in $WORK"
     else
         rm -rf "$WORK"
     fi
@@ -194,83 +207,82 @@ PY
 }
 
 # ---------------------------------------------------------------- 2. static --
-STATIC_PASSED=0
-STATIC_FAILED=0
-static_result() { # NAME RC
-    if [ "$2" -eq 0 ]; then
-        STATIC_PASSED=$((STATIC_PASSED + 1))
-    else
-        STATIC_FAILED=$((STATIC_FAILED + 1))
-        echo "FAIL $1 (exit $2)"
-    fi
-}
-
 stage_static() {
-    local rc counts_file="$WORK/static.counts"
-    banner "static: tools/static_checks.py"
-    "$PYTHON" "$REPO_DIR/tools/static_checks.py" --root "$ADDON_DIR" --counts "$counts_file"
-    rc=$?
-    if [ -s "$counts_file" ]; then
-        read -r passed failed <"$counts_file"
-        STATIC_PASSED=$((STATIC_PASSED + passed))
-        STATIC_FAILED=$((STATIC_FAILED + failed))
-    else
-        static_result static_checks.py "$((rc == 0 ? 1 : rc))"
+    banner "static: pre-commit run --all-files"
+    if ! "$PYTHON" -c "import pre_commit" >/dev/null 2>&1; then
+        echo "static checks NOT run: $PYTHON lacks pre-commit (pip install -r requirements-dev.txt)"
+        record static 0 1 "pre-commit missing"
+        return
     fi
-
-    banner "static: ruff check"
-    (cd "$ADDON_DIR" && "$PYTHON" -m ruff check --no-fix --no-cache .)
-    static_result "ruff check" $?
-
-    banner "static: ruff format --check"
-    (cd "$ADDON_DIR" && "$PYTHON" -m ruff format --check --no-cache .)
-    static_result "ruff format --check" $?
-
-    banner "static: pylint-odoo"
-    if make_addons_dir; then
-        # Run on the symlink so that pylint-odoo sees the module's real name.
-        # tests/engine and tools/ are no Odoo packages (no __init__.py).
-        (cd "$ODOO_ADDONS_DIR" && "$PYTHON" -m pylint \
-            --rcfile="$REPO_DIR/.pylintrc-mandatory" \
-            --load-plugins=pylint_odoo --valid-odoo-versions=19.0 --score=n \
-            --ignore=.odoo,tools,.git --ignore-paths='.*/tests/engine/.*' \
-            "$ADDON_NAME")
-        rc=$?
-        [ $rc -eq 0 ] && echo "pylint-odoo: no message"
-        static_result pylint-odoo $rc
-    else
-        static_result "pylint-odoo (cannot build $ODOO_ADDONS_DIR)" 1
+    local top
+    top=$(git -C "$ADDON_DIR" rev-parse --show-toplevel 2>/dev/null)
+    if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(cd "$ADDON_DIR" && pwd -P)" ]; then
+        echo "static checks NOT run: $ADDON_DIR is not the root of a git checkout"
+        record static 0 1 "not a git checkout"
+        return
     fi
-
-    banner "static: oca-checks-odoo-module"
-    # On a copy named after the module: the hooks take the module name from the
-    # real folder name, which for a clone is not sales_performance.
-    local copy="$WORK/oca/$ADDON_NAME"
-    mkdir -p "$copy" &&
-        (cd "$ADDON_DIR" && tar --exclude=./.git --exclude=./.odoo -cf - .) | tar -xf - -C "$copy"
-    # Disabled: prefer-readme-rst (house style is README.md), weblate (not used),
-    # xml-header-wrong (encoding="utf-8" in lower case as Odoo core writes it).
-    (cd "$WORK/oca" && "$PYTHON" -m oca_pre_commit_hooks \
-        --disable=prefer-readme-rst,weblate-component-too-long,xml-header-wrong \
-        "$ADDON_NAME") 2>&1 | sed -e "s#${copy#/}/##g" -e "s#${copy}/##g"
-    static_result oca-checks-odoo-module "${PIPESTATUS[0]}"
-
-    local po_files=()
-    if [ -d "$ADDON_DIR/i18n" ]; then
-        mapfile -t po_files < <(cd "$ADDON_DIR" && ls i18n/*.po i18n/*.pot 2>/dev/null)
+    # The hooks are `language: unsupported`: the pinned tools of
+    # requirements-dev.txt come from PATH, this python's scripts first.
+    local scripts out="$WORK/pre-commit.log" rc passed failed note=""
+    scripts=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+    (cd "$ADDON_DIR" && PATH="$scripts:$PATH" "$PYTHON" -m pre_commit run \
+        --all-files --color=never) 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    # one line per hook: "<name>.....Passed|Failed|(no files to check)Skipped"
+    passed=$(grep -cE '\.Passed$' "$out")
+    failed=$(grep -cE '\.Failed$' "$out")
+    if [ "$failed" -gt 0 ]; then
+        echo
+        sed -nE 's/^(.*[^.])\.+Failed$/FAIL \1/p' "$out"
     fi
-    if [ ${#po_files[@]} -gt 0 ]; then
-        banner "static: oca-checks-po"
-        (cd "$ADDON_DIR" && "$PYTHON" -c 'import sys
-from oca_pre_commit_hooks.cli_po import main
-sys.exit(main())' --disable=po-pretty-format "${po_files[@]}")
-        static_result oca-checks-po $?
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+        failed=1
+        note="pre-commit exit $rc"
     fi
-
-    record static "$STATIC_PASSED" "$STATIC_FAILED"
+    record static "$passed" "$failed" "$note"
 }
 
-# ------------------------------------------------------------------ 3. odoo --
+# ----------------------------------------------------------------- 3. bench --
+stage_bench() {
+    banner "bench: tools/bench.py --size tiny --check (addon, SQL and gamification agree)"
+    if ! odoo_importable; then
+        echo "bench checks NOT run: $ODOO_PYTHON cannot import odoo (install Odoo 19, see README)"
+        record bench 0 0 "NOT run: odoo not importable"
+        return
+    fi
+    local db="${TEST_DB}_bench" out="$WORK/bench.log" rc passed failed note=""
+    local timeout=${BENCH_TIMEOUT:-900} limit=()
+    command -v timeout >/dev/null 2>&1 && limit=(timeout --kill-after=20 "$timeout")
+    drop_db "$db" >/dev/null 2>&1
+    BENCH_DB_USED=$db
+    local start=$SECONDS
+    "${limit[@]}" "$ODOO_PYTHON" "$REPO_DIR/tools/bench.py" --size tiny --check \
+        --db "$db" --data-dir "$WORK/bench-data" </dev/null 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    passed=$(grep -cE '^CHECK [^:]+: OK$' "$out")
+    failed=$(grep -cE '^CHECK [^:]+: FAIL' "$out")
+    echo "bench checks: $passed passed, $failed failed in $((SECONDS - start))s"
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+        failed=1
+        case "$rc" in
+            124 | 137) note="stopped after ${timeout}s (BENCH_TIMEOUT)" ;;
+            *) note="bench.py exit $rc" ;;
+        esac
+    fi
+    if [ "${KEEP_DB:-0}" = 1 ]; then
+        echo "KEEP_DB=1: kept database $db; its filestore: --data-dir=$WORK/bench-data"
+    else
+        drop_db "$db" || echo "could not drop database $db"
+        BENCH_DB_USED=""
+    fi
+    if [ "$failed" -gt 0 ]; then
+        KEEP_WORK=1
+        note="${note:+$note, }log: $out"
+    fi
+    record bench "$passed" "$failed" "$note"
+}
+
+# ------------------------------------------------------------------ 4. odoo --
 stage_odoo() {
     banner "odoo: install $ADDON_NAME with demo data and run its tests"
     if ! odoo_importable; then
@@ -343,6 +355,22 @@ COUNTS 0 1"
     local counts passed failed
     counts=$(printf '%s\n' "$parsed" | sed -n 's/^COUNTS //p')
     read -r passed failed <<<"$counts"
+    # WARNING/ERROR/CRITICAL records about the addon: checklog-odoo, run from
+    # $WORK so that it reads no pyproject.toml
+    local checklog_out="$WORK/checklog.out"
+    if ! "$PYTHON" -c "import checklog_odoo" >/dev/null 2>&1; then
+        echo "FAIL checklog-odoo is not installed (pip install -r requirements-dev.txt)"
+        failed=$((failed + 1))
+    elif ! (cd "$WORK" && "$PYTHON" -m checklog_odoo --no-echo --no-err-if-empty \
+        -c "$REPO_DIR/tools/checklog-odoo.cfg" "$log") >"$checklog_out" 2>&1; then
+        echo "FAIL checklog-odoo: WARNING/ERROR records in the Odoo log (tools/checklog-odoo.cfg)"
+        if grep -q '^errors that caused failure' "$checklog_out"; then
+            sed -n '/^errors that caused failure/,$p' "$checklog_out"
+        else
+            cat "$checklog_out"
+        fi | head -n 80 | cut -c1-400 | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
     if [ "${KEEP_DB:-0}" = 1 ]; then
         echo "KEEP_DB=1: kept database $TEST_DB; its filestore: --data-dir=$WORK/data"
     else
@@ -358,7 +386,7 @@ COUNTS 0 1"
 }
 
 case " ${STAGES[*]} " in
-    *" engine "* | *" static "*) ensure_dev_tools || true ;;
+    *" engine "* | *" static "* | *" odoo "*) ensure_dev_tools || true ;;
 esac
 for stage in "${STAGES[@]}"; do
     "stage_$stage"
