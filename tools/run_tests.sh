@@ -20,8 +20,9 @@
 #   ODOO_PYTHON   python that imports odoo (default python3)
 #   PYTHON        python for pytest, pre-commit and the linters (default python3);
 #                 its scripts folder goes first on PATH for the pre-commit hooks
-#   ADDON_DIR     addon to test (default: this repository; for the static stage
-#                 the root of a git checkout with its .pre-commit-config.yaml)
+#   ADDON_DIR     addon to test (default: this repository); the static stage runs
+#                 its .pre-commit-config.yaml (on a git-initialised copy when it
+#                 is not the root of a git checkout)
 #   TEST_TAGS     Odoo --test-tags (default /sales_performance), e.g.
 #                 TEST_TAGS=/sales_performance:TestSalesPerformanceTarget
 #   TEST_DB       database name (default sp_test_<pid>); dropped before and after;
@@ -214,18 +215,26 @@ stage_static() {
         record static 0 1 "pre-commit missing"
         return
     fi
-    local top
+    # pre-commit checks the files git knows, from the root of a checkout; an
+    # export without .git (a CI tarball) is checked as a fresh repository.
+    local top dir="$ADDON_DIR"
     top=$(git -C "$ADDON_DIR" rev-parse --show-toplevel 2>/dev/null)
     if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(cd "$ADDON_DIR" && pwd -P)" ]; then
-        echo "static checks NOT run: $ADDON_DIR is not the root of a git checkout"
-        record static 0 1 "not a git checkout"
-        return
+        dir="$WORK/static/$ADDON_NAME"
+        echo "$ADDON_DIR is not the root of a git checkout: checking a copy in $dir"
+        mkdir -p "$dir" &&
+            (cd "$ADDON_DIR" && tar --exclude=./.git --exclude=./.odoo -cf - .) |
+            tar -xf - -C "$dir" &&
+            git -C "$dir" init -q && git -C "$dir" add -A || {
+            record static 0 1 "cannot make a git copy"
+            return
+        }
     fi
     # The hooks are `language: unsupported`: the pinned tools of
     # requirements-dev.txt come from PATH, this python's scripts first.
     local scripts out="$WORK/pre-commit.log" rc passed failed note=""
     scripts=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
-    (cd "$ADDON_DIR" && PATH="$scripts:$PATH" "$PYTHON" -m pre_commit run \
+    (cd "$dir" && PATH="$scripts:$PATH" "$PYTHON" -m pre_commit run \
         --all-files --color=never) 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     # one line per hook: "<name>.....Passed|Failed|(no files to check)Skipped"
