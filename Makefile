@@ -1,9 +1,14 @@
 # Developer commands for the sales_performance Odoo 19 addon.
 #   make run                   Odoo with demo data on http://127.0.0.1:8069 (admin / admin)
-#   make test                  the whole suite (tools/run_tests.sh)
-#   make lint                  static checks only (no Odoo, no database)
-#   make bench SIZE=small      benchmark (tools/bench.py), SIZE=small|medium|large;
-#                              ARGS=--reuse keeps the data of the previous run
+#   make test                  the whole suite (tools/run_tests.sh): engine, static,
+#                              bench (tiny checks), odoo
+#   make lint                  static checks only: pre-commit run --all-files
+#                              (.pre-commit-config.yaml; no Odoo, no database)
+#   make bench-check           the benchmark's correctness checks on a tiny data set
+#                              (tools/run_tests.sh --only bench, own throwaway DB)
+#   make bench SIZE=small      benchmark (tools/bench.py), SIZE=tiny|small|medium|large;
+#                              ARGS=--reuse keeps the data of the previous run,
+#                              ARGS=--check checks correctness only (no timing)
 #   make drop-db               drop the `make run` database and its filestore
 #   make clean                 remove the temporary addons dir and caches (keeps the DB)
 # Variables: ODOO_PYTHON (python that imports odoo, default python3), DB.
@@ -15,7 +20,7 @@ ARGS ?=
 
 export ODOO_PYTHON
 
-.PHONY: help run test lint bench drop-db clean
+.PHONY: help run test lint bench-check bench drop-db clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -28,6 +33,9 @@ test:
 
 lint:
 	bash tools/run_tests.sh --only static
+
+bench-check:
+	bash tools/run_tests.sh --only bench
 
 bench:
 	@if [ -f tools/bench.py ]; then \
