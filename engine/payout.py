@@ -466,31 +466,3 @@ def compute_rule(rule, base, target=None, translate=_identity):
         cap=cap,
         translate=translate,
     )
-
-
-def prorate_rule(rule, share):
-    """The rule (a snapshot dict) for a salesperson assigned to the plan for
-    ``share`` (0 < share <= 1) of the period. The target is prorated by the
-    caller; here the fixed amounts scale with ``share``: bonus amounts, the
-    cap and the bands of a commission on amounts. Rates, attainment bands
-    and thresholds, the gate and the per-record SPIFF amount stay."""
-    if share >= 1:
-        return rule
-    if share <= 0:
-        raise ValueError("share must be positive")
-    kind = rule.get("kind", "commission")
-    on_amounts = kind == "commission" and rule.get("basis") == AMOUNT
-    tiers = []
-    for tier in rule.get("tiers", ()):
-        tier = dict(tier)
-        if kind == "bonus":
-            tier["amount"] = float(tier.get("amount") or 0.0) * share
-        elif on_amounts:
-            tier["lower"] = float(tier.get("lower") or 0.0) * share
-            if tier.get("upper") not in (None, False):
-                tier["upper"] = float(tier["upper"]) * share
-        tiers.append(tier)
-    prorated = dict(rule, tiers=tiers)
-    if rule.get("cap"):
-        prorated["cap"] = float(rule["cap"]) * share
-    return prorated

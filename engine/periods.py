@@ -3,21 +3,22 @@
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def add_months(day, months):
     """Return ``day`` moved by ``months`` months, clamped to the month's end."""
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, days_in_month(year, month)))
+    return day + relativedelta(months=months)
 
 
-def days_in_month(year, month):
-    if month == 12:
-        return 31
-    return (date(year, month + 1, 1) - timedelta(days=1)).day
+def counting_tz(*candidates):
+    """The time zone in which a period's days are counted: the first of
+    ``candidates`` that is set, else UTC. Targets and plans pass the
+    salesperson's, then the team leader's, then the company's working
+    schedule's time zone."""
+    return next((tz for tz in candidates if tz), "UTC")
 
 
 def period_containing(day, period_type):

@@ -20,8 +20,9 @@ Definitions (documented in the README, section "Training"):
 Nothing here imports ``odoo``.
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 RATING_MIN = 1
 RATING_MAX = 5
@@ -29,20 +30,11 @@ SCORE_MIN = 0.0
 SCORE_MAX = 100.0
 
 
-def add_months(day, months):
-    """``day`` moved by ``months`` calendar months, the day of month clamped."""
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
-
-
 def expiry_date(date_completed, validity_months):
     """Expiry of a certificate obtained on ``date_completed``, or None."""
     if not date_completed or not validity_months or validity_months <= 0:
         return None
-    return add_months(date_completed, int(validity_months))
+    return date_completed + relativedelta(months=int(validity_months))
 
 
 def certificate_state(date_expiry, today, warn_days=30):

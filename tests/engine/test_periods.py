@@ -20,22 +20,6 @@ WEEK = (0, 1, 2, 3, 4)
 # Month arithmetic
 # ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("year", "month", "days"),
-    [
-        (2026, 1, 31),
-        (2026, 2, 28),
-        (2024, 2, 29),
-        (2000, 2, 29),  # divisible by 400: leap
-        (2100, 2, 28),  # divisible by 100 only: not leap
-        (2026, 4, 30),
-        (2026, 12, 31),
-    ],
-)
-def test_days_in_month(year, month, days):
-    assert periods.days_in_month(year, month) == days
-
-
-@pytest.mark.parametrize(
     ("day", "months", "expected"),
     [
         (date(2024, 1, 31), 1, date(2024, 2, 29)),  # clamped, leap year

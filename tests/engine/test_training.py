@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from engine import training
 
@@ -63,7 +64,7 @@ def test_valid_score():
 def _months(values, year=2026):
     """Monthly periods from January with the given attainments."""
     return [
-        (date(year, i + 1, 1), training.add_months(date(year, i + 1, 1), 1), v)
+        (date(year, i + 1, 1), date(year, i + 1, 1) + relativedelta(months=1), v)
         for i, v in enumerate(values)
     ]
 
