@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import sales_performance_metric
 from . import sales_performance_target
@@ -23,5 +24,4 @@ from . import sales_performance_training_effectiveness
 from . import sales_performance_training_compliance
 from . import sales_performance_training_evaluation
 from . import sales_performance_training_incentive
-from . import sales_performance_training_users
 from . import sales_performance_training_transcript

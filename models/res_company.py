@@ -5,6 +5,8 @@ import pytz
 from odoo import fields, models
 from odoo.fields import Domain
 
+from ..engine import figures, periods
+
 DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)
 
 
@@ -23,6 +25,15 @@ class ResCompany(models.Model):
         help="A running target whose forecast reaches this share of the target "
         "(but not all of it) is at risk; below it is off track.",
     )
+
+    def _sales_performance_calendar(self):
+        """Weekdays, public holidays and at-risk ratio used to pace targets."""
+        self.ensure_one()
+        return figures.Calendar(
+            self._sales_performance_weekdays(),
+            self._sales_performance_holidays(),
+            self.sales_performance_at_risk_ratio / 100.0,
+        )
 
     def _sales_performance_weekdays(self):
         """Working weekdays (Monday = 0) of the company's working schedule,
@@ -55,7 +66,7 @@ class ResCompany(models.Model):
                 ["date_from", "date_to"],
             )
         )
-        tz = pytz.timezone(calendar.tz or "UTC")
+        tz = pytz.timezone(periods.counting_tz(calendar.tz))
         days = set()
         for leave in leaves:
             first = pytz.utc.localize(leave.date_from).astimezone(tz).date()

@@ -4,7 +4,7 @@ from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
 from ..engine import scoring
-from . import bulk
+from . import period_overlap
 from .sales_performance_evaluation_private_mixin import HIDDEN_STATES
 
 # Fields of an evaluation the evaluated employee may write, per state.
@@ -151,6 +151,11 @@ class SalesPerformanceEvaluation(models.Model):
     manager_visible = fields.Boolean(compute="_compute_user_role")
     missing_target_count = fields.Integer(compute="_compute_scores", store=True)
 
+    _date_order = models.Constraint(
+        "CHECK (date_from <= date_to)",
+        "The evaluation period must end after it starts.",
+    )
+
     @api.depends("employee_id", "date_from", "date_to")
     def _compute_name(self):
         for evaluation in self:
@@ -210,41 +215,18 @@ class SalesPerformanceEvaluation(models.Model):
                 role in ("hr", "manager") or evaluation.state not in HIDDEN_STATES
             )
 
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for evaluation in self:
-            if (
-                evaluation.date_from
-                and evaluation.date_to
-                and (evaluation.date_to < evaluation.date_from)
-            ):
-                raise ValidationError(
-                    self.env._("The evaluation period must end after it starts.")
-                )
-
     @api.constrains("employee_id", "date_from", "date_to", "state")
     def _check_overlap(self):
         """One live evaluation per employee and period: a single query for the
         whole recordset, however many evaluations are checked."""
         self.flush_model(["employee_id", "date_from", "date_to", "state"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT e.id, o.id
-                  FROM sales_performance_evaluation e
-                  JOIN sales_performance_evaluation o
-                    ON o.id != e.id
-                   AND o.employee_id = e.employee_id
-                   AND o.state != 'cancel'
-                   AND o.date_from <= e.date_to AND e.date_from <= o.date_to
-                 WHERE e.id = ANY(%s::int[]) AND e.state != 'cancel'
-                 LIMIT 1
-                """,
-                bulk.array_literal(self.ids),
-            )
+        pair = period_overlap.first_overlap(
+            self,
+            SQL("o.employee_id = t.employee_id"),
+            lambda alias: SQL("%s != 'cancel'", SQL.identifier(alias, "state")),
         )
-        if rows:
-            evaluation, other = self.sudo().browse(rows[0])
+        if pair:
+            evaluation, other = pair[0].sudo(), pair[1].sudo()
             raise ValidationError(
                 self.env._(
                     "%(employee)s already has an evaluation for an overlapping "

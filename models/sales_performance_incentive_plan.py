@@ -4,13 +4,11 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import date_utils
 
-from ..engine import payout
-
-INCENTIVE_ADMIN = "sales_performance.group_sales_performance_incentive_admin"
+from ..engine import payout, periods, proration
 
 
 class SalesPerformanceIncentivePlan(models.Model):
@@ -112,13 +110,7 @@ class SalesPerformanceIncentivePlan(models.Model):
     # Rights
     # ------------------------------------------------------------------
     def _check_admin(self):
-        if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
-            return
-        raise AccessError(
-            self.env._(
-                "Only a sales manager or an incentive administrator can do this."
-            )
-        )
+        self.env["res.users"]._sales_performance_check_incentive_admin()
 
     # ------------------------------------------------------------------
     # Actions
@@ -256,16 +248,14 @@ class SalesPerformanceIncentivePlan(models.Model):
         # one query per field for all assignments, teams and users
         assignments.fetch(["user_id", "team_id", "date_from", "date_to"])
         assignments.team_id.fetch(["member_ids"])
-        windows = {}
-        for assignment in assignments:
-            start = max(assignment.date_from or date_from, date_from)
-            end = min(assignment.date_to or date_to, date_to)
-            if start > end:
-                continue
-            users = assignment.user_id or assignment.team_id.member_ids
-            for user in users:
-                first, last = windows.get(user.id, (start, end))
-                windows[user.id] = (min(first, start), max(last, end))
+        windows = proration.merge_windows(
+            [
+                (a.date_from, a.date_to, (a.user_id or a.team_id.member_ids).ids)
+                for a in assignments
+            ],
+            date_from,
+            date_to,
+        )
         users = self.env["res.users"].browse(list(windows))
         users.fetch(["company_ids"])
         return {
@@ -381,11 +371,9 @@ class SalesPerformanceIncentivePlan(models.Model):
                         metric, first, last, self.env["res.users"].browse(user_ids)
                     )
                 )
-        period_days = (date_to - date_from).days + 1
         shares = {
-            user_id: ((last - first).days + 1) / period_days
-            for user_id, (first, last) in windows.items()
-            if (first, last) != (date_from, date_to)
+            user_id: proration.share(window, date_from, date_to)
+            for user_id, window in windows.items()
         }
         targets = {}
         if metric_ids and users:
@@ -431,26 +419,18 @@ class SalesPerformanceIncentivePlan(models.Model):
                 )
                 target = targets.get((user.id, metric_id))
                 applied = rule
-                if share is None:
-                    result_rule = payout.compute_rule(rule, base, target, translate)
-                else:
-                    target = target * share if target else target
-                    first, last = windows[user.id]
-                    applied = payout.prorate_rule(rule, share)
-                    result_rule = payout.compute_rule(applied, base, target, translate)
-                    result_rule.explanation = "%s %s" % (
-                        lang_env._(
-                            "Assigned from %(first)s to %(last)s (%(days)s of "
-                            "%(total)s days): documents of those days count; the "
-                            "target, bonus amounts, amount bands and cap are "
-                            "prorated to %(share)s%%.",
-                            first=first,
-                            last=last,
-                            days=(last - first).days + 1,
-                            total=period_days,
-                            share=payout.fmt(round(share * 100, 2)),
-                        ),
-                        result_rule.explanation,
+                if share is not None:
+                    target = proration.prorate_target(target, share)
+                    applied = proration.prorate_rule(rule, share)
+                result_rule = payout.compute_rule(applied, base, target, translate)
+                if share is not None:
+                    result_rule.explanation = " ".join(
+                        (
+                            proration.explanation(
+                                windows[user.id], date_from, date_to, translate
+                            ),
+                            result_rule.explanation,
+                        )
                     )
                 # the rule as applied (prorated): what the line keeps
                 lines.append((applied, base, target, result_rule))
@@ -463,10 +443,11 @@ class SalesPerformanceIncentivePlan(models.Model):
         one query per distinct time zone, not per salesperson."""
         self.ensure_one()
         company = self.company_id
-        default_tz = company.resource_calendar_id.tz or "UTC"
+        company_tz = company.resource_calendar_id.tz
         result = {}
         users.partner_id.fetch(["tz"])
-        for tz_name, tz_users in users.grouped(lambda u: u.tz or default_tz).items():
+        by_tz = users.grouped(lambda u: periods.counting_tz(u.tz, company_tz))
+        for tz_name, tz_users in by_tz.items():
             by_user = defaultdict(float)
             for (_company, user_id, _team), value in metric._compute_values(
                 date_from, date_to, tz_name, {company.id}

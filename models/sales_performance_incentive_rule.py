@@ -87,16 +87,24 @@ class SalesPerformanceIncentiveRule(models.Model):
             rule.summary = rule._summary()
 
     def _summary(self):
+        """One line: the payout clause, then the gate and the cap, each a
+        phrase of its own (a list, never a sentence assembled from parts)."""
         if self.kind == "spiff":
-            text = self.env._(
-                "%(amount)s per %(metric)s record",
-                amount=self.amount,
-                metric=self.metric_id.name,
-            )
             if self.max_count:
-                text += self.env._(" (at most %(count)s)", count=self.max_count)
+                payout_clause = self.env._(
+                    "%(amount)s per %(metric)s record, at most %(count)s records",
+                    amount=self.amount,
+                    metric=self.metric_id.name,
+                    count=self.max_count,
+                )
+            else:
+                payout_clause = self.env._(
+                    "%(amount)s per %(metric)s record",
+                    amount=self.amount,
+                    metric=self.metric_id.name,
+                )
         elif self.kind == "bonus":
-            text = ", ".join(
+            payout_clause = ", ".join(
                 self.env._("≥ %(lower)s%%: %(amount)s", lower=t.lower, amount=t.amount)
                 for t in self.tier_ids.sorted("lower")
             )
@@ -112,17 +120,16 @@ class SalesPerformanceIncentiveRule(models.Model):
                 )
                 for t in self.tier_ids.sorted("lower")
             )
-            mode = (
-                self.env._("Marginal")
-                if self.mode == "marginal"
-                else self.env._("Flat")
-            )
-            text = "%s %s" % (mode, bands)
+            if self.mode == "marginal":
+                payout_clause = self.env._("Marginal: %(bands)s", bands=bands)
+            else:
+                payout_clause = self.env._("Flat: %(bands)s", bands=bands)
+        clauses = [payout_clause]
         if self.gate:
-            text += self.env._("; gate %(gate)s%%", gate=self.gate)
+            clauses.append(self.env._("Gate %(gate)s%%", gate=self.gate))
         if self.cap:
-            text += self.env._("; cap %(cap)s", cap=self.cap)
-        return text
+            clauses.append(self.env._("Cap %(cap)s", cap=self.cap))
+        return "; ".join(clauses)
 
     # ------------------------------------------------------------------
     # Constraints

@@ -3,13 +3,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..engine import payout
+from ..engine import clawback
 from ..engine.payout import fmt
 from . import bulk
-from .sales_performance_incentive_plan import INCENTIVE_ADMIN
 
 # Statement fields that never change once the statement left draft.
 LOCKED_FIELDS = {"plan_id", "user_id", "date_from", "date_to", "line_ids", "version_id"}
@@ -139,7 +137,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_approve(self):
-        is_admin = self.env.user.has_group(INCENTIVE_ADMIN)
+        is_admin = self.env(su=False)[
+            "res.users"
+        ]._sales_performance_is_incentive_admin()
         for statement in self:
             statement.is_admin = is_admin
             statement.can_approve = (
@@ -153,16 +153,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
         """True when ``user`` leads a sales team of the statement's
         salesperson (and is not that salesperson)."""
         self.ensure_one()
-        if self.user_id == user:
-            return False
-        return user in self.sudo().user_id.crm_team_ids.user_id
+        return user._sales_performance_leads(self.user_id)
 
     def _check_approver(self):
         """Team leaders of the salesperson or incentive administrators; never
         the salesperson on their own statement."""
         if self.env.su:
             return
-        is_admin = self.env.user.has_group(INCENTIVE_ADMIN)
+        is_admin = self.env["res.users"]._sales_performance_is_incentive_admin()
         for statement in self:
             if statement.user_id == self.env.user:
                 raise AccessError(
@@ -180,33 +178,55 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 )
 
     def _check_admin(self):
-        if self.env.su or self.env.user.has_group(INCENTIVE_ADMIN):
-            return
-        raise AccessError(
-            self.env._(
-                "Only a sales manager or an incentive administrator can do this."
-            )
-        )
+        self.env["res.users"]._sales_performance_check_incentive_admin()
 
-    def _check_state(self, states, action):
+    def _check_draft(self):
+        """Only draft statements change (their lines and what defines them)."""
         for statement in self:
-            if statement.state not in states:
+            if statement.state != "draft":
                 raise UserError(
                     self.env._(
-                        "%(name)s is %(state)s: it cannot be %(action)s.",
+                        "%(name)s is locked: only draft statements change.",
                         name=statement.name,
-                        state=dict(
-                            statement._fields["state"]._description_selection(self.env)
-                        )[statement.state],
-                        action=action,
                     )
                 )
+
+    def _check_state(self, states, action):
+        """Raise unless every statement is in ``states``; ``action`` names
+        what was attempted (confirm, approve, pay, cancel, draft, recompute)."""
+        for statement in self:
+            if statement.state not in states:
+                raise UserError(statement._state_error(action))
+
+    def _state_error(self, action):
+        """Why ``action`` cannot be done on this statement, as one sentence."""
+        self.ensure_one()
+        params = {
+            "name": self.name,
+            "state": dict(self._fields["state"]._description_selection(self.env))[
+                self.state
+            ],
+        }
+        env = self.env
+        if action == "confirm":
+            return env._("%(name)s is %(state)s: it cannot be confirmed.", **params)
+        if action == "approve":
+            return env._("%(name)s is %(state)s: it cannot be approved.", **params)
+        if action == "pay":
+            return env._("%(name)s is %(state)s: it cannot be paid.", **params)
+        if action == "cancel":
+            return env._("%(name)s is %(state)s: it cannot be cancelled.", **params)
+        if action == "draft":
+            return env._(
+                "%(name)s is %(state)s: it cannot be reset to draft.", **params
+            )
+        return env._("%(name)s is %(state)s: it cannot be recomputed.", **params)
 
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     def write(self, vals):
-        if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
+        if not self.env["res.users"]._sales_performance_is_incentive_admin():
             business = {
                 fname
                 for fname in vals
@@ -225,14 +245,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     self.env._("A paid statement keeps its payment details.")
                 )
         if set(vals) & LOCKED_FIELDS:
-            for statement in self:
-                if statement.state != "draft":
-                    raise UserError(
-                        self.env._(
-                            "%(name)s is locked: only draft statements change.",
-                            name=statement.name,
-                        )
-                    )
+            self._check_draft()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -249,14 +262,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
         """Draft → confirmed: the salesperson sees it."""
         self.check_access("read")
         self._check_approver()
-        self._check_state(("draft",), self.env._("confirmed"))
+        self._check_state(("draft",), "confirm")
         self.sudo().write({"state": "confirmed", "confirmed_date": fields.Date.today()})
         return True
 
     def action_approve(self):
         self.check_access("read")
         self._check_approver()
-        self._check_state(("confirmed",), self.env._("approved"))
+        self._check_state(("confirmed",), "approve")
         self.sudo().write(
             {
                 "state": "approved",
@@ -269,7 +282,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
     def action_pay(self, payment_date=None, payment_ref=None):
         self.check_access("read")
         self._check_admin()
-        self._check_state(("approved",), self.env._("paid"))
+        self._check_state(("approved",), "pay")
         held = self.filtered("hold_reason")
         if held:
             raise UserError(
@@ -294,7 +307,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
     def action_cancel(self):
         self.check_access("read")
         self._check_approver()
-        self._check_state(("draft", "confirmed", "approved"), self.env._("cancelled"))
+        self._check_state(("draft", "confirmed", "approved"), "cancel")
         if any(s.state == "approved" for s in self):
             self._check_admin()
         self.sudo().write({"state": "cancel"})
@@ -305,14 +318,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
         self.check_access("read")
         self._check_admin()
         self._check_approver()
-        self._check_state(("confirmed",), self.env._("reset to draft"))
+        self._check_state(("confirmed",), "draft")
         self.sudo().write({"state": "draft"})
         return True
 
     def action_recompute(self):
         self.check_access("read")
         self._check_approver()
-        self._check_state(("draft",), self.env._("recomputed"))
+        self._check_state(("draft",), "recompute")
         self.sudo()._recompute_lines()
         return True
 
@@ -602,87 +615,61 @@ class SalesPerformanceIncentiveStatement(models.Model):
             values = plan._achieved_by_user(metric, date_from, date_to, lines.user_id)
             for line in lines:
                 current[line.id] = values.get(line.user_id.id, 0.0)
+        # each statement looks at its own salesperson's lines of the plan only:
+        # one pass over the history, whatever the number of statements
+        by_owner = origins.grouped(
+            lambda line: (line.user_id, line.statement_id.plan_id)
+        )
         vals_list = []
         for statement in self:
-            lang_env = statement.with_context(
+            translate = statement.with_context(
                 lang=statement.user_id.lang or self.env.lang or "en_US"
-            ).env
-            later = origins.filtered(
-                lambda line, s=statement: line.user_id == s.user_id
-                and line.statement_id.plan_id == s.plan_id
-                and line.date_to < s.date_from
-            )
-            for origin in later:
-                done_base, done_amount = applied[origin.id]
-                diff = current[origin.id] - (origin.base + done_base)
-                if diff >= -0.005:
+            ).env._
+            for line in by_owner.get((statement.user_id, statement.plan_id), ()):
+                if line.date_to >= statement.date_from:
                     continue
-                if origin.kind == "bonus":
-                    due = statement.currency_id.round(
-                        payout.compute_rule(
-                            json.loads(origin.rule_snapshot or "{}"),
-                            current[origin.id],
-                            origin.target_value or None,
-                        ).amount
-                    )
-                    amount = min(due - (origin.amount + done_amount), 0.0)
-                else:
-                    per_unit = (
-                        origin.unit_amount
-                        if origin.kind == "spiff"
-                        else origin.rate / 100.0
-                    )
-                    amount = statement.currency_id.round(diff * per_unit)
-                    amount = max(amount, -(origin.amount + done_amount))
-                if statement.currency_id.is_zero(amount):
+                origin = clawback.Origin(
+                    kind=line.kind,
+                    base=line.base,
+                    amount=line.amount,
+                    rate=line.rate,
+                    unit_amount=line.unit_amount,
+                    target=line.target_value or None,
+                    rule=json.loads(line.rule_snapshot or "{}"),
+                )
+                done_base, done_amount = applied[line.id]
+                taken = clawback.compute(
+                    origin,
+                    current[line.id],
+                    done_base,
+                    done_amount,
+                    statement.currency_id.round,
+                )
+                if taken is None:
                     continue
                 vals_list.append(
                     {
                         "statement_id": statement.id,
                         "sequence": 900,
                         "line_type": "clawback",
-                        "rule_id": origin.rule_id.id,
-                        "metric_id": origin.metric_id.id,
-                        "kind": origin.kind,
-                        "origin_line_id": origin.id,
-                        "name": lang_env._(
-                            "Clawback: %(rule)s (%(from)s → %(to)s)",
-                            rule=origin.name,
-                            **{"from": origin.date_from, "to": origin.date_to},
+                        "rule_id": line.rule_id.id,
+                        "metric_id": line.metric_id.id,
+                        "kind": line.kind,
+                        "origin_line_id": line.id,
+                        "name": clawback.title(
+                            line.name, line.date_from, line.date_to, translate
                         ),
-                        "base": diff,
-                        "rate": origin.rate,
-                        "unit_amount": origin.unit_amount,
-                        "amount": amount,
-                        "explanation": origin._bonus_clawback_explanation(
-                            lang_env,
-                            origin.base + done_base,
-                            current[origin.id],
-                            origin.amount + done_amount,
-                            amount,
-                        )
-                        if origin.kind == "bonus"
-                        else lang_env._(
-                            "The base of %(rule)s for %(from)s → %(to)s went from "
-                            "%(old)s to %(new)s after the statement was approved "
-                            "(reversed, cancelled or reduced documents). The "
-                            "difference %(diff)s is taken back at the rate "
-                            "originally applied "
-                            "(%(rate)s): %(amount)s.",
-                            rule=origin.name,
-                            old=fmt(origin.base + done_base),
-                            new=fmt(current[origin.id]),
-                            diff=fmt(diff),
-                            rate=(
-                                lang_env._(
-                                    "%(amount)s per record",
-                                    amount=fmt(origin.unit_amount),
-                                )
-                                if origin.kind == "spiff"
-                                else "%s%%" % fmt(round(origin.rate, 4))
-                            ),
-                            amount=fmt(amount),
-                            **{"from": origin.date_from, "to": origin.date_to},
+                        "base": taken.difference,
+                        "rate": line.rate,
+                        "unit_amount": line.unit_amount,
+                        "amount": taken.amount,
+                        "explanation": clawback.explanation(
+                            origin,
+                            taken,
+                            line.name,
+                            line.date_from,
+                            line.date_to,
+                            translate,
                         ),
                     }
                 )
@@ -750,15 +737,8 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
     def _check_editable(self, statements):
         if self.env.context.get("incentive_recompute"):
             return
-        for statement in statements:
-            if statement.state != "draft":
-                raise UserError(
-                    self.env._(
-                        "%(name)s is locked: only draft statements change.",
-                        name=statement.name,
-                    )
-                )
-        if not (self.env.su or self.env.user.has_group(INCENTIVE_ADMIN)):
+        statements._check_draft()
+        if not self.env["res.users"]._sales_performance_is_incentive_admin():
             raise AccessError(
                 self.env._(
                     "Only an incentive administrator adjusts a statement by hand."
@@ -790,23 +770,6 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
         self._check_editable(self.statement_id)
         return super().unlink()
 
-    def _bonus_clawback_explanation(self, env, old, new, paid, amount):
-        """Why a clawback takes back part of the bonus line ``self``."""
-        self.ensure_one()
-        return env._(
-            "The base of %(rule)s for %(from)s → %(to)s went from %(old)s to "
-            "%(new)s after the statement was approved (reversed, cancelled or "
-            "reduced documents). With the rule it was paid with, the bonus is now "
-            "%(due)s instead of %(paid)s: %(amount)s is taken back.",
-            rule=self.name,
-            old=fmt(old),
-            new=fmt(new),
-            due=fmt(paid + amount),
-            paid=fmt(paid),
-            amount=fmt(-amount),
-            **{"from": self.date_from, "to": self.date_to},
-        )
-
     def action_view_sources(self):
         """The source documents behind the base of this line."""
         self.ensure_one()
@@ -823,15 +786,4 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
                 "date_to": self.origin_line_id.date_to or statement.date_to,
             }
         )
-        domain = metric._source_domain(target)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._(
-                "%(metric)s: %(name)s", metric=metric.name, name=self.name
-            ),
-            "res_model": metric.model_name,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": list(Domain(domain)),
-            "context": {"active_test": False, "create": False},
-        }
+        return metric._action_view_sources(target, self.name)

@@ -541,6 +541,21 @@ class SalesPerformanceMetric(models.Model):
             return Domain("id", "in", ids)
         return domain
 
+    def _action_view_sources(self, target, name):
+        """The window action listing the records behind ``target`` (a target,
+        or a new record standing for one), titled after ``name``."""
+        self.ensure_one()
+        metric = self.sudo()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=name),
+            "res_model": metric.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": list(Domain(metric._source_domain(target))),
+            "context": {"active_test": False, "create": False},
+        }
+
     def _first_record_ids(self, Model, domain, target):
         """Ids of the records that are the first of their key (used for the
         drill-down of 'first records' metrics; one query)."""

@@ -1,13 +1,13 @@
+import functools
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
-from ..engine import pacing, periods
-from . import bulk
+from ..engine import figures, pacing, periods
+from . import bulk, db_tuning, period_overlap
 
 _logger = logging.getLogger(__name__)
 
@@ -188,11 +188,7 @@ class SalesPerformanceTarget(models.Model):
     _metric_period_idx = models.Index("(metric_id, date_from, date_to)")
 
     def init(self):
-        # Room in each page so that the recompute's UPDATE of the computed
-        # columns (none indexed but status) stays a heap-only update.
-        self.env.cr.execute(
-            "ALTER TABLE sales_performance_target SET (fillfactor = 70)"
-        )
+        db_tuning.set_fillfactor(self.env.cr, self._table, db_tuning.TARGET_FILLFACTOR)
 
     # ------------------------------------------------------------------
     # Computes
@@ -232,38 +228,28 @@ class SalesPerformanceTarget(models.Model):
     )
     def _compute_kpis(self):
         today = fields.Date.context_today(self)
-        ratios = {}
+        calendars = {}
         for target in self:
             if not (target.date_from and target.date_to):
                 target.attainment = target.expected_value = 0.0
                 target.status = False
                 continue
             company = target.company_id
-            if company not in ratios:
-                ratios[company] = (
-                    company._sales_performance_weekdays(),
-                    company._sales_performance_holidays(),
-                )
-            weekdays, holidays = ratios[company]
-            kpis = target._kpis(today, weekdays, holidays)
+            if company not in calendars:
+                calendars[company] = company._sales_performance_calendar()
+            kpis = figures.kpi_values(
+                target.state,
+                target.target_value,
+                target.date_from,
+                target.date_to,
+                target.achieved_value,
+                target.forecast_value,
+                today,
+                calendars[company],
+            )
             target.attainment = kpis["attainment"]
             target.expected_value = kpis["expected_value"]
             target.status = kpis["status"]
-
-    def _kpis(self, today, weekdays, holidays=(), achieved=None, forecast=None):
-        """Attainment, expected value and status from the engine."""
-        return _kpi_values(
-            self.state,
-            self.target_value,
-            self.date_from,
-            self.date_to,
-            self.achieved_value if achieved is None else achieved,
-            self.forecast_value if forecast is None else forecast,
-            today,
-            weekdays,
-            self.company_id.sales_performance_at_risk_ratio / 100.0,
-            holidays,
-        )
 
     @api.depends("target_value", "previous_value", "company_id")
     def _compute_achievability(self):
@@ -355,27 +341,17 @@ class SalesPerformanceTarget(models.Model):
         self.flush_model(
             ["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"]
         )
-        rows = self.env.execute_query(
+        pair = period_overlap.first_overlap(
+            self,
             SQL(
-                """
-                SELECT t.id, o.id
-                  FROM sales_performance_target t
-                  JOIN sales_performance_target o
-                    ON o.id != t.id
-                   AND o.metric_id = t.metric_id
-                   AND o.company_id = t.company_id
-                   AND o.date_from <= t.date_to AND t.date_from <= o.date_to
+                """o.metric_id = t.metric_id AND o.company_id = t.company_id
                    AND ((t.user_id IS NOT NULL AND o.user_id = t.user_id)
                         OR (t.user_id IS NULL AND o.user_id IS NULL
-                            AND o.team_id IS NOT DISTINCT FROM t.team_id))
-                 WHERE t.id = ANY(%s::int[])
-                 LIMIT 1
-                """,
-                bulk.array_literal(self.ids),
-            )
+                            AND o.team_id IS NOT DISTINCT FROM t.team_id))"""
+            ),
         )
-        if rows:
-            target, other = self.browse(rows[0])
+        if pair:
+            target, other = pair
             raise ValidationError(
                 self.env._(
                     "%(name)s overlaps %(other)s: an assignee has one target per "
@@ -469,10 +445,7 @@ class SalesPerformanceTarget(models.Model):
         """True when this is a salesperson's target, not ``user``'s own, and
         ``user`` leads the target's team or a team of the salesperson."""
         self.ensure_one()
-        if not self.user_id or self.user_id == user:
-            return False
-        teams = self.sudo().team_id | self.sudo().user_id.crm_team_ids
-        return user in teams.user_id
+        return user._sales_performance_leads(self.user_id, self.team_id)
 
     # ------------------------------------------------------------------
     # Actions
@@ -542,19 +515,7 @@ class SalesPerformanceTarget(models.Model):
     def action_view_sources(self):
         """The source documents that make up the achievement."""
         self.ensure_one()
-        metric = self.metric_id.sudo()
-        domain = metric._source_domain(self)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._(
-                "%(metric)s: %(name)s", metric=metric.name, name=self.name
-            ),
-            "res_model": metric.model_name,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": list(domain),
-            "context": {"active_test": False, "create": False},
-        }
+        return self.metric_id._action_view_sources(self, self.name)
 
     def action_view_children(self):
         self.ensure_one()
@@ -572,11 +533,10 @@ class SalesPerformanceTarget(models.Model):
         """Time zone in which the period's days are counted: the
         salesperson's, else the team leader's, else the company's calendar's."""
         self.ensure_one()
-        return (
-            self.user_id.tz
-            or self.team_id.user_id.tz
-            or self.company_id.resource_calendar_id.tz
-            or "UTC"
+        return periods.counting_tz(
+            self.user_id.tz,
+            self.team_id.user_id.tz,
+            self.company_id.resource_calendar_id.tz,
         )
 
     @api.model
@@ -593,62 +553,33 @@ class SalesPerformanceTarget(models.Model):
         one query per time zone for all its periods (current and previous), plus
         one for the pipeline when the metric forecasts with it, whatever the
         number of targets. The targets are read with one query and written with
-        one UPDATE.
+        one UPDATE; the figures of each row come from ``engine.figures``.
         """
         if not self:
             return
-        self.env.flush_all()
-        # id, metric, period, assignee, company, figures and the time zone in
-        # which the period's days are counted (see _get_tz), in one query
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT t.id, t.metric_id, t.date_from, t.date_to, t.user_id,
-                       t.team_id, t.company_id, t.target_value,
-                       t.previous_value::float8, t.state,
-                       COALESCE(up.tz, lp.tz, cal.tz, 'UTC'),
-                       t.achieved_value::float8, t.forecast_value::float8,
-                       t.attainment::float8, t.expected_value::float8, t.status
-                  FROM sales_performance_target t
-                  JOIN res_company c ON c.id = t.company_id
-             LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
-             LEFT JOIN res_users u ON u.id = t.user_id
-             LEFT JOIN res_partner up ON up.id = u.partner_id
-             LEFT JOIN crm_team tm ON tm.id = t.team_id
-             LEFT JOIN res_users lu ON lu.id = tm.user_id
-             LEFT JOIN res_partner lp ON lp.id = lu.partner_id
-                 WHERE t.id = ANY(%s::int[]) AND t.state != 'closed'
-                """,
-                bulk.array_literal(self.ids),
-            )
-        )
+        rows = self._read_rows()
         if not rows:
             return
         today = fields.Date.context_today(self)
         Metric = self.env["sales.performance.metric"].sudo()
-        metrics = Metric.browse({row[1] for row in rows})
-        companies = self.env["res.company"].sudo().browse({row[6] for row in rows})
+        metrics = {
+            metric.id: metric for metric in Metric.browse({r.metric_id for r in rows})
+        }
+        companies = self.env["res.company"].sudo().browse({r.company_id for r in rows})
         company_ids = set(companies.ids)
-        company_info = {
-            company.id: (
-                company._sales_performance_weekdays(),
-                company.sales_performance_at_risk_ratio / 100.0,
-                company._sales_performance_holidays(),
-            )
-            for company in companies
+        calendars = {
+            company.id: company._sales_performance_calendar() for company in companies
         }
-        metric_info = {
-            metric.id: (metric, bool(metric.team_field_id), metric.pipeline_forecast)
-            for metric in metrics
+        team_ids = {row.team_id for row in rows if row.team_id and not row.user_id}
+        members_of = {
+            team.id: team.member_ids.ids
+            for team in self.env["crm.team"].sudo().browse(team_ids)
         }
-        members_of = {}
-        team_ids = {row[5] for row in rows if row[5] and not row[4]}
-        for team in self.env["crm.team"].sudo().browse(team_ids):
-            members_of[team.id] = team.member_ids.ids
 
         groups = defaultdict(list)
         for row in rows:
-            groups[(metric_info[row[1]][0], row[2], row[3], row[10])].append(row)
+            key = (metrics[row.metric_id], row.date_from, row.date_to, row.tz)
+            groups[key].append(row)
         previous_of = {}
         if with_previous:
             for metric, date_from, date_to, tz_name in groups:
@@ -662,78 +593,91 @@ class SalesPerformanceTarget(models.Model):
         indexes = self._compute_indexes(
             list(groups) + list(previous_of.values()), company_ids
         )
-
-        def value_for(row, index):
-            _tid, metric_id, _f, _t, user_id, team_id, company_id = row[:7]
-            by_user, by_team, by_company = index
-            if user_id:
-                return by_user.get((company_id, user_id), 0.0)
-            if team_id:
-                if metric_info[metric_id][1]:
-                    return by_team.get((company_id, team_id), 0.0)
-                return sum(
-                    by_user.get((company_id, uid), 0.0) for uid in members_of[team_id]
-                )
-            return by_company.get(company_id, 0.0)
-
+        rounding = functools.partial(float_round, precision_digits=2)
         values = []
         for key, members in groups.items():
             metric, date_from, date_to, _tz = key
-            index = indexes[key]
-            previous_index = indexes[previous_of[key]] if with_previous else None
+            team_credit = bool(metric.team_field_id)
+            achieved = indexes[key]
+            previous = indexes[previous_of[key]] if with_previous else None
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
-                pipeline = _index(
+                pipeline = figures.index(
                     metric._compute_pipeline(date_from, date_to, today, company_ids)
                 )
             for row in members:
-                weekdays, at_risk_ratio, holidays = company_info[row[6]]
-                achieved = float_round(value_for(row, index), precision_digits=2)
-                forecast = pacing.forecast_value(
-                    achieved,
-                    date_from,
-                    date_to,
+                team_members = members_of.get(row.team_id, ())
+                new = figures.compute(
+                    row,
+                    figures.value_for(row, achieved, team_credit, team_members),
+                    pipeline
+                    and figures.value_for(row, pipeline, team_credit, team_members),
+                    previous
+                    and figures.value_for(row, previous, team_credit, team_members),
                     today,
-                    weekdays,
-                    value_for(row, pipeline) if pipeline is not None else None,
-                    holidays,
+                    calendars[row.company_id],
+                    rounding,
                 )
-                forecast = float_round(forecast, precision_digits=2)
-                previous = row[8] or 0.0
-                if previous_index is not None:
-                    previous = float_round(
-                        value_for(row, previous_index), precision_digits=2
-                    )
-                kpis = _kpi_values(
-                    row[9],
-                    row[7] or 0.0,
-                    date_from,
-                    date_to,
-                    achieved,
-                    forecast,
-                    today,
-                    weekdays,
-                    at_risk_ratio,
-                    holidays,
-                )
-                figures = (
-                    achieved,
-                    forecast,
-                    previous,
-                    kpis["attainment"],
-                    kpis["expected_value"],
-                    kpis["status"],
-                )
-                # the stored figures, in the same order
-                stored = (row[11], row[12], row[8], row[13], row[14], row[15])
-                if figures != stored:
-                    values.append((row[0], *figures))
-        rank_groups = {(row[1], row[2], row[3]) for row in rows}
-        self._write_computed(values, rank_groups)
+                if new != row.stored:
+                    values.append((row.id, *new))
+        self._write_computed(values, {row.rank_group for row in rows})
+
+    def _read_rows(self):
+        """The targets of ``self`` that are not closed, as ``engine.figures``
+        rows, with one query: the period's days are counted in the time zone
+        of ``_get_tz`` (salesperson, team leader, company schedule)."""
+        self.env.flush_all()
+        raw = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, t.metric_id, t.date_from, t.date_to, t.user_id,
+                       t.team_id, t.company_id, t.target_value, t.state,
+                       up.tz, lp.tz, cal.tz,
+                       t.achieved_value::float8, t.forecast_value::float8,
+                       t.previous_value::float8, t.attainment::float8,
+                       t.expected_value::float8, t.status
+                  FROM sales_performance_target t
+                  JOIN res_company c ON c.id = t.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
+             LEFT JOIN res_users u ON u.id = t.user_id
+             LEFT JOIN res_partner up ON up.id = u.partner_id
+             LEFT JOIN crm_team tm ON tm.id = t.team_id
+             LEFT JOIN res_users lu ON lu.id = tm.user_id
+             LEFT JOIN res_partner lp ON lp.id = lu.partner_id
+                 WHERE t.id = ANY(%s::int[]) AND t.state != 'closed'
+                """,
+                bulk.array_literal(self.ids),
+            )
+        )
+        return [
+            figures.TargetRow(
+                *head,
+                target_value or 0.0,
+                state,
+                periods.counting_tz(user_tz, leader_tz, company_tz),
+                figures.Figures(
+                    achieved, forecast, previous, attainment, expected, status
+                ),
+            )
+            for (
+                *head,
+                target_value,
+                state,
+                user_tz,
+                leader_tz,
+                company_tz,
+                achieved,
+                forecast,
+                previous,
+                attainment,
+                expected,
+                status,
+            ) in raw
+        ]
 
     @api.model
     def _compute_indexes(self, group_keys, company_ids):
-        """Indexed achievement (see ``_index``) of each ``(metric, date_from,
+        """Indexed achievement (``engine.figures.index``) of each ``(metric, date_from,
         date_to, tz)`` of ``group_keys``: one query per metric and time zone
         for all its periods."""
         periods_of = defaultdict(set)
@@ -752,21 +696,13 @@ class SalesPerformanceTarget(models.Model):
         )
         fields_used.fetch(["name", "model", "ttype", "relation"])
         indexes = {}
-        # PostgreSQL's JIT would compile each of these one-off aggregates (the
-        # currency conversion subqueries inflate their estimated cost) for
-        # longer than they take to run: off while they run, then restored
-        cr = self.env.cr
-        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        jit = cr.fetchone()[0]
-        try:
+        with db_tuning.jit_off(self.env.cr):
             for (metric, tz_name), metric_periods in periods_of.items():
                 by_period = metric._compute_values_multi(
                     sorted(metric_periods), tz_name, company_ids
                 )
                 for (date_from, date_to), rows in by_period.items():
-                    indexes[(metric, date_from, date_to, tz_name)] = _index(rows)
-        finally:
-            cr.execute("SELECT set_config('jit', %s, true)", [jit])
+                    indexes[(metric, date_from, date_to, tz_name)] = figures.index(rows)
         return indexes
 
     def _write_computed(self, values, rank_groups):
@@ -845,61 +781,23 @@ class SalesPerformanceTarget(models.Model):
     def _actual_for(self, metric, date_from, date_to, company, users=(), teams=()):
         """Achievement of ``users`` / ``teams`` on ``metric`` in a period:
         ``{record: value}`` from one query (used by allocation and evaluations)."""
-        by_user, by_team, _by_company = _index(
+        achieved = figures.index(
             metric._compute_values(
                 date_from,
                 date_to,
-                company.resource_calendar_id.tz or "UTC",
+                periods.counting_tz(company.resource_calendar_id.tz),
                 {company.id},
             )
         )
-        result = {user: by_user.get((company.id, user.id), 0.0) for user in users}
+        result = {
+            user: achieved.by_user.get((company.id, user.id), 0.0) for user in users
+        }
         for team in teams:
             if metric.team_field_id:
-                result[team] = by_team.get((company.id, team.id), 0.0)
+                result[team] = achieved.by_team.get((company.id, team.id), 0.0)
             else:
                 result[team] = sum(
-                    by_user.get((company.id, uid), 0.0) for uid in team.member_ids.ids
+                    achieved.by_user.get((company.id, uid), 0.0)
+                    for uid in team.member_ids.ids
                 )
         return result
-
-
-def _kpi_values(
-    state,
-    target_value,
-    date_from,
-    date_to,
-    achieved,
-    forecast,
-    today,
-    weekdays,
-    at_risk_ratio,
-    holidays=(),
-):
-    """Attainment, expected value and status of a target (a closed target is
-    judged as after its period)."""
-    if state == "closed":
-        today = max(today, date_to + timedelta(days=1))
-    return {
-        "attainment": pacing.attainment(achieved, target_value),
-        "expected_value": pacing.expected_value(
-            target_value, date_from, date_to, today, weekdays, holidays
-        ),
-        "status": pacing.status(
-            achieved, target_value, forecast, date_from, date_to, today, at_risk_ratio
-        ),
-    }
-
-
-def _index(rows):
-    """Index ``{(company, user, team): value}`` rows by user, team and company."""
-    by_user, by_team, by_company = (
-        defaultdict(float),
-        defaultdict(float),
-        defaultdict(float),
-    )
-    for (company, user, team), value in (rows or {}).items():
-        by_user[(company, user)] += value
-        by_team[(company, team)] += value
-        by_company[company] += value
-    return by_user, by_team, by_company

@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
 from ..engine import training
-from . import bulk
 
 TRAINING_MANAGER = "sales_performance.group_sales_performance_training_manager"
 # What an employee (or a manager) may write on a record without being a
@@ -87,6 +85,11 @@ class SalesPerformanceTrainingRecord(models.Model):
     need_id = fields.Many2one("sales.performance.training.need", readonly=True)
     expiry_notified = fields.Boolean(readonly=True, copy=False)
 
+    _unique_session = models.UniqueIndex(
+        "(employee_id, session_id)",
+        "An employee is already registered for this session.",
+    )
+
     @api.depends("employee_id.name", "course_id.name")
     def _compute_name(self):
         for record in self:
@@ -131,36 +134,6 @@ class SalesPerformanceTrainingRecord(models.Model):
                 )
             if not training.valid_score(record.score):
                 raise ValidationError(self.env._("A score must be between 0 and 100."))
-
-    @api.constrains("employee_id", "session_id")
-    def _check_unique_session(self):
-        """One registration per employee and session: a single query for the
-        whole recordset, however many records are checked."""
-        self.flush_model(["employee_id", "session_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT r.id
-                  FROM sales_performance_training_record r
-                  JOIN sales_performance_training_record o
-                    ON o.id != r.id
-                   AND o.employee_id = r.employee_id
-                   AND o.session_id = r.session_id
-                 WHERE r.id = ANY(%s::int[])
-                 LIMIT 1
-                """,
-                bulk.array_literal(self.ids),
-            )
-        )
-        if rows:
-            record = self.sudo().browse(rows[0][0])
-            raise ValidationError(
-                self.env._(
-                    "%(employee)s is already registered for %(session)s.",
-                    employee=record.employee_id.name,
-                    session=record.session_id.name,
-                )
-            )
 
     @api.constrains("session_id")
     def _check_capacity(self):

@@ -48,18 +48,12 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
         """A salesperson estimates for themselves; leaders and administrators
         for the people they manage (the targets' read rules decide)."""
         self.ensure_one()
-        if self.user_id != self.env.user:
-            probe = self.env["sales.performance.incentive.statement"].new(
-                {"user_id": self.user_id.id}
-            )
-            if not (
-                self.env.user.has_group(
-                    "sales_performance.group_sales_performance_incentive_admin"
-                )
-                or probe._is_led_by(self.env.user)
-            ):
-                return False
-        return True
+        user = self.env.user
+        return (
+            self.user_id == user
+            or self.env["res.users"]._sales_performance_is_incentive_admin()
+            or user._sales_performance_leads(self.user_id)
+        )
 
     @api.depends("user_id", "plan_id", "date", "attainment")
     def _compute_estimate(self):
@@ -76,14 +70,18 @@ class SalesPerformanceIncentiveEstimate(models.TransientModel):
             version = plan._version_at(date_from)
             rules = version._rules() if version else plan._rules_snapshot()
             today = fields.Date.context_today(wizard)
-            weekdays = plan.company_id._sales_performance_weekdays()
-            holidays = plan.company_id._sales_performance_holidays()
+            calendar = plan.company_id._sales_performance_calendar()
             current = plan._compute_payouts(wizard.user_id, date_from, date_to, rules)
             texts, pace_total, chosen_total = [], 0.0, 0.0
             for rule, base, target, _result in current.get(wizard.user_id.id, []):
                 # current pace: the run rate over the working days of the period
                 pace_base = pacing.forecast_value(
-                    base, date_from, date_to, today, weekdays, holidays=holidays
+                    base,
+                    date_from,
+                    date_to,
+                    today,
+                    calendar.weekdays,
+                    holidays=calendar.holidays,
                 )
                 pace = payout.compute_rule(rule, pace_base, target, self.env._)
                 chosen_base = (target or 0.0) * wizard.attainment / 100.0
