@@ -12,7 +12,6 @@ from . import test_evaluation_calibration
 from . import test_incentive_payout
 from . import test_incentive_statement
 from . import test_incentive_security
-from . import test_benchmark_small
 from . import test_training_record
 from . import test_training_security
 from . import test_training_need
