@@ -1,7 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .evaluation_common import EvaluationCommon
+from .common import EvaluationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -29,7 +29,7 @@ class TestEvaluationCalibration(EvaluationCommon):
         )
 
     def test_manager_average_against_company(self):
-        company = self.env["res.company"].create({"name": "SP Eval Calibration Co"})
+        company = self.company_b
         Employee = self.env["hr.employee"].with_company(company)
         employees = [
             Employee.create({"name": name, "company_id": company.id})

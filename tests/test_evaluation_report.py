@@ -4,8 +4,7 @@ import unittest
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
-from .evaluation_common import EvaluationCommon
-from .pdf_utils import pdf_text_and_fonts
+from .common import EvaluationCommon, pdf_text_and_fonts
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .evaluation_common import EvaluationCommon
+from .common import EvaluationCommon
 
 
 @tagged("post_install", "-at_install")

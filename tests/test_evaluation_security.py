@@ -2,9 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
-from .evaluation_common import EvaluationCommon
+from .common import HR_OFFICER, EvaluationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -148,7 +146,7 @@ class TestEvaluationSecurity(EvaluationCommon):
             ),
             self.evaluation | self.colleague_evaluation,
         )
-        other_company = self.env["res.company"].create({"name": "SP Eval Other Co"})
+        other_company = self.company_b
         other_employee = self.env["hr.employee"].create(
             {"name": "Otto Other", "company_id": other_company.id}
         )
@@ -162,12 +160,8 @@ class TestEvaluationSecurity(EvaluationCommon):
         )
         with self.assertRaises(AccessError):
             other_evaluation.with_user(self.user_hr).read(["name"])
-        hr_both = mail_new_test_user(
-            self.env,
-            login="sp_eval_hr_both",
-            groups="base.group_user,hr.group_hr_user",
-            company_id=self.company.id,
-            company_ids=[Command.set((self.company | other_company).ids)],
+        hr_both = self._new_user(
+            "sp_eval_hr_both", HR_OFFICER, companies=self.company | other_company
         )
         other_evaluation.with_user(hr_both).with_context(
             allowed_company_ids=(self.company | other_company).ids

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .evaluation_common import EvaluationCommon
+from .common import EvaluationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -54,9 +54,7 @@ class TestEvaluationCreateWizard(EvaluationCommon):
         self.assertEqual(result["params"]["type"], "warning")
 
     def test_job_positions_and_sales_teams(self):
-        team = self.env["crm.team"].create(
-            {"name": "SP Eval Team", "member_ids": [Command.link(self.user_manager.id)]}
-        )
+        team = self._new_team("SP Eval Team", members=self.user_manager)
         self._wizard(job_ids=[Command.set(self.job.ids)]).action_create()
         self.assertEqual(len(self._evaluations_of(self.emp_employee)), 1)
         self._wizard(

@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
-from .evaluation_common import EvaluationCommon
+from .common import EvaluationCommon
 
 SELF = "sales_performance.mail_activity_type_evaluation_self_assessment"
 REVIEW = "sales_performance.mail_activity_type_evaluation_review"

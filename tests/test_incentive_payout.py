@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.orm import models as orm_models
 from odoo.tests import tagged
 
-from .common_incentive import FEB, JAN, IncentiveCommon
+from .common import FEB, JAN, IncentiveCommon
 
 
 @tagged("post_install", "-at_install", "sales_performance", "incentive")

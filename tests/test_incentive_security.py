@@ -1,9 +1,7 @@
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tests.common import new_test_user
 
-from .common_incentive import JAN, IncentiveCommon
+from .common import INCENTIVE_ADMIN, JAN, SALES_MANAGER, SALESMAN, IncentiveCommon
 
 
 @tagged("post_install", "-at_install", "sales_performance", "incentive")
@@ -104,9 +102,7 @@ class TestIncentiveSecurity(IncentiveCommon):
             self.st[self.sp2].with_user(self.outsider).action_approve()
 
     def test_sales_manager_manages_plans(self):
-        manager = new_test_user(
-            self.env, login="inc_manager", groups="sales_team.group_sale_manager"
-        )
+        manager = self._new_user("inc_manager", SALES_MANAGER)
         self.assertTrue(
             manager.has_group(
                 "sales_performance.group_sales_performance_incentive_admin"
@@ -126,14 +122,8 @@ class TestIncentiveSecurity(IncentiveCommon):
         )
 
     def test_multi_company(self):
-        other = self.env["res.company"].create({"name": "Incentive Other Co"})
-        other_admin = new_test_user(
-            self.env,
-            login="inc_other_admin",
-            groups="sales_team.group_sale_salesman,"
-            "sales_performance.group_sales_performance_incentive_admin",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
+        other_admin = self._new_user(
+            "inc_other_admin", f"{SALESMAN},{INCENTIVE_ADMIN}", company=self.company_b
         )
         Statement = self.env["sales.performance.incentive.statement"].with_user(
             other_admin

@@ -11,7 +11,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_incentive import FEB, JAN, IncentiveCommon
+from .common import FEB, JAN, IncentiveCommon
 
 
 @tagged("post_install", "-at_install", "sales_performance", "incentive")
@@ -282,7 +282,7 @@ class TestIncentiveStatement(IncentiveCommon):
 
     def test_clawback_after_credit_note(self):
         metric = self.env.ref("sales_performance.metric_invoiced_revenue")
-        partner = self.env["res.partner"].create({"name": "Incentive Customer"})
+        partner = self.customer_1
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",

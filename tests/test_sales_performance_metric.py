@@ -7,12 +7,10 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
-from .common import APRIL, FEBRUARY, MARCH, SALESMAN, SalesPerformanceCommon
+from .common import APRIL, FEBRUARY, MARCH, TargetCommon
 
 
-class MetricCase(SalesPerformanceCommon):
+class MetricCase(TargetCommon):
     def _assignee_targets(self, metric, period=MARCH, users=None):
         """User targets for alice, bob and dave, team targets for both teams
         and a company target, all recomputed."""
@@ -134,13 +132,10 @@ class TestMetricWonRevenue(MetricCase):
 
     @freeze_time("2026-04-15 12:00:00")
     def test_period_boundaries_in_user_timezone(self):
-        shanghai = mail_new_test_user(
-            self.env,
-            login="sp_shanghai",
+        shanghai = self._new_user(
+            "sp_shanghai",
+            company=self.company_a,
             name="SP Shanghai",
-            groups=SALESMAN,
-            company_id=self.company_a.id,
-            company_ids=[Command.set(self.company_a.ids)],
             tz="Asia/Shanghai",
         )
         for user in (shanghai, self.user_carol):  # carol works in UTC

@@ -6,18 +6,17 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import APRIL, FEBRUARY, MARCH, SALESMAN, SalesPerformanceCommon
+from .common import APRIL, FEBRUARY, MARCH, TargetCommon
 
 TODAY = "2026-03-10 12:00:00"  # Tuesday: 7 of March's 22 working days are over
 
 
 @tagged("post_install", "-at_install")
-class TestTargetKpis(SalesPerformanceCommon):
+class TestTargetKpis(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -271,7 +270,7 @@ class TestTargetKpis(SalesPerformanceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTargetLifecycle(SalesPerformanceCommon):
+class TestTargetLifecycle(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -378,7 +377,7 @@ class TestTargetLifecycle(SalesPerformanceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTargetRecompute(SalesPerformanceCommon):
+class TestTargetRecompute(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -451,18 +450,13 @@ class TestTargetRecompute(SalesPerformanceCommon):
 
     @freeze_time(TODAY)
     def test_query_count_does_not_grow_with_targets(self):
-        users = self.env["res.users"].create(
-            [
-                {
-                    "name": f"SP Bulk {i:02d}",
-                    "login": f"sp_bulk_{i:02d}",
-                    "company_id": self.company_a.id,
-                    "company_ids": [Command.set(self.company_a.ids)],
-                    "group_ids": [Command.set(self.env.ref(SALESMAN).ids)],
-                    "tz": "UTC",
-                }
+        users = self.env["res.users"].union(
+            *(
+                self._new_user(
+                    f"sp_bulk_{i:02d}", company=self.company_a, name=f"SP Bulk {i:02d}"
+                )
                 for i in range(55)
-            ]
+            )
         )
         vals = [
             {
@@ -493,7 +487,7 @@ class TestTargetRecompute(SalesPerformanceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTargetBadInput(SalesPerformanceCommon):
+class TestTargetBadInput(TargetCommon):
     def assertNothingSaved(self, model, before):
         self.assertEqual(self.env[model].search_count([]), before)
 
@@ -593,7 +587,7 @@ class TestTargetBadInput(SalesPerformanceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomMetric(SalesPerformanceCommon):
+class TestCustomMetric(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

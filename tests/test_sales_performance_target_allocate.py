@@ -7,12 +7,12 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import FEBRUARY, SalesPerformanceCommon
+from .common import FEBRUARY, TargetCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-10 12:00:00")
-class TestTargetAllocate(SalesPerformanceCommon):
+class TestTargetAllocate(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -152,9 +152,7 @@ class TestTargetAllocate(SalesPerformanceCommon):
                     "reference_date_from": False,
                 }
             ).action_allocate()
-        empty_team = self.env["crm.team"].create(
-            {"name": "SP Empty", "company_id": self.company_a.id}
-        )
+        empty_team = self._new_team("SP Empty", company=self.company_a)
         empty = self._target(self.metric_won_revenue, team_id=empty_team.id)
         with self.assertRaises(UserError):
             self._allocate(empty)

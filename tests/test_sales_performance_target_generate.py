@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import SalesPerformanceCommon
+from .common import TargetCommon
 
 MONTHS_2027 = [
     (date(2027, 1, 1), date(2027, 1, 31)),
@@ -33,7 +33,7 @@ QUARTERS_2028 = [
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-11-20 12:00:00")
-class TestTargetGenerate(SalesPerformanceCommon):
+class TestTargetGenerate(TargetCommon):
     def _wizard(self, **vals):
         return (
             self.env["sales.performance.target.generate"]

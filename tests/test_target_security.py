@@ -7,12 +7,12 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import MARCH, SalesPerformanceCommon
+from .common import MARCH, TargetCommon
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-10 12:00:00")
-class TestTargetSecurity(SalesPerformanceCommon):
+class TestTargetSecurity(TargetCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

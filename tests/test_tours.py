@@ -13,11 +13,14 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import date_utils
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
-SALESMAN = "sales_team.group_sale_salesman"
-PERF_USER = "sales_performance.group_sales_performance_user"
-PERF_MANAGER = "sales_performance.group_sales_performance_manager"
+from .common import (
+    HR_OFFICER,
+    PERF_MANAGER,
+    PERF_USER,
+    SALES_MANAGER,
+    SALESMAN,
+    SalesPerformanceCommon,
+)
 
 
 def _browser_missing():
@@ -46,12 +49,11 @@ BROWSER_MISSING = _browser_missing()
     BROWSER_MISSING,
     "browser tours did not run: %s" % BROWSER_MISSING,
 )
-class TestSalesPerformanceTours(HttpCase):
+class TestSalesPerformanceTours(SalesPerformanceCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.company = env.company
         today = fields.Date.context_today(env["res.users"])
         cls.month = (
             date_utils.start_of(today, "month"),
@@ -62,38 +64,22 @@ class TestSalesPerformanceTours(HttpCase):
             date_utils.end_of(today, "year"),
         )
 
-        def user(login, name, groups, lang="en_US"):
-            return mail_new_test_user(
-                env,
-                login=login,
-                password=login,
-                name=name,
-                groups=groups,
-                company_id=cls.company.id,
-                company_ids=[Command.set(cls.company.ids)],
-                tz="UTC",
-                lang=lang,
+        def user(login, name, *groups):
+            # the tours log in with the login as password
+            return cls._new_user(
+                login, ",".join(groups), name=name, password=login, lang="en_US"
             )
 
         cls.user_sally = user("sp_tour_sally", "Sally Tourseller", SALESMAN)
         cls.user_olga = user("sp_tour_olga", "Olga Otherseller", SALESMAN)
         cls.user_leo = user("sp_tour_leo", "Leo Teamleader", SALESMAN)
-        cls.user_hr = user(
-            "sp_tour_hr", "Hana HROfficer", f"hr.group_hr_user,{PERF_USER}"
-        )
+        cls.user_hr = user("sp_tour_hr", "Hana HROfficer", HR_OFFICER, PERF_USER)
         cls.user_max = user(
-            "sp_tour_max",
-            "Max Salesmanager",
-            f"sales_team.group_sale_manager,{PERF_MANAGER}",
+            "sp_tour_max", "Max Salesmanager", SALES_MANAGER, PERF_MANAGER
         )
         cls.metric_won = env.ref("sales_performance.metric_won_revenue")
-        cls.team = env["crm.team"].create(
-            {
-                "name": "SP Tour Team",
-                "company_id": cls.company.id,
-                "user_id": cls.user_leo.id,
-                "member_ids": [Command.set((cls.user_sally | cls.user_olga).ids)],
-            }
+        cls.team = cls._new_team(
+            "SP Tour Team", cls.user_leo, cls.user_sally | cls.user_olga
         )
         cls.won_stage = env["crm.stage"].create(
             {"name": "Won (tours)", "is_won": True, "sequence": 99}
@@ -202,14 +188,7 @@ class TestSalesPerformanceTours(HttpCase):
         env = self.env
         department = env["hr.department"].create({"name": "SP Tour Department"})
         job = env["hr.job"].create({"name": "SP Tour Account Executive"})
-        manager = mail_new_test_user(
-            env,
-            login="sp_tour_mia",
-            name="Mia Reviewer",
-            groups=SALESMAN,
-            company_id=self.company.id,
-            tz="UTC",
-        )
+        manager = self._new_user("sp_tour_mia", name="Mia Reviewer")
         emp_manager = env["hr.employee"].create(
             {"name": "Mia Reviewer", "user_id": manager.id}
         )

@@ -2,9 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
-from .training_common import SALESMAN, TrainingCommon
+from .common import TrainingCommon
 
 # Monthly attainments (percent) of 2026, February to June; the training is on
 # 15 April, so April is neither before nor after.
@@ -18,9 +16,7 @@ class TestTrainingEffectiveness(TrainingCommon):
         super().setUpClass()
         cls.metric = cls.env.ref("sales_performance.metric_won_revenue")
         cls.course.write({"metric_ids": cls.metric, "effectiveness_periods": 2})
-        cls.user_peer = mail_new_test_user(
-            cls.env, login="sp_tr_peer", name="Pia Peer", groups=SALESMAN
-        )
+        cls.user_peer = cls._new_user("sp_tr_peer", name="Pia Peer")
         cls.emp_peer = cls.env["hr.employee"].create(
             {"name": "Pia Peer", "user_id": cls.user_peer.id, "job_id": cls.job.id}
         )

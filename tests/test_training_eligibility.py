@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common_incentive import JAN, IncentiveCommon
+from .common import JAN, IncentiveCommon
 
 
 @tagged("post_install", "-at_install")

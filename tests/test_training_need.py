@@ -3,7 +3,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .evaluation_common import EvaluationCommon
+from .common import EvaluationCommon
 
 
 @tagged("post_install", "-at_install")

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .training_common import TrainingCommon
+from .common import TrainingCommon
 
 
 @tagged("post_install", "-at_install")
@@ -200,9 +200,7 @@ class TestTrainingRecord(TrainingCommon):
             found, {self.emp_employee: "valid", self.emp_colleague: "expired"}
         )
         # Mandatory for a sales team: its members too.
-        team = self.env["crm.team"].create(
-            {"name": "SP Training Team", "member_ids": [(6, 0, self.user_manager.ids)]}
-        )
+        team = self._new_team("SP Training Team", members=self.user_manager)
         self.course.write({"mandatory_job_ids": [(5,)], "mandatory_team_ids": team})
         self.env.flush_all()
         Compliance.invalidate_model()

@@ -5,8 +5,7 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .pdf_utils import pdf_text_and_fonts
-from .training_common import TrainingCommon
+from .common import TrainingCommon, pdf_text_and_fonts
 
 
 @tagged("post_install", "-at_install")

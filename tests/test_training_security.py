@@ -3,7 +3,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .training_common import TrainingCommon
+from .common import TrainingCommon
 
 
 @tagged("post_install", "-at_install")
