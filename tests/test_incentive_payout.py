@@ -1,10 +1,10 @@
 from datetime import date
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.orm import models as orm_models
+from odoo.orm.models import INSERT_BATCH_SIZE, UPDATE_BATCH_SIZE
 from odoo.tests import tagged
+from odoo.tools.constants import PREFETCH_MAX
 
 from .common import FEB, JAN, IncentiveCommon
 
@@ -239,51 +239,60 @@ class TestIncentivePayout(IncentiveCommon):
 
     def test_generation_queries_do_not_grow_with_salespeople(self):
         """Generating statements, then recomputing them, costs the same number
-        of queries for 3 and for 9 salespeople. The ORM's insert, update and
-        prefetch batches are shrunk to 2 records, so that any write or read
-        done in batches of records (rather than in one statement for all of
-        them) shows up with these few salespeople."""
-        more = self.env["res.users"].create(
-            [
-                {
-                    "name": "Extra %s" % index,
-                    "login": "inc_extra_%s" % index,
-                    "tz": "UTC",
-                }
-                for index in range(6)
-            ]
+        of queries for 3 salespeople as for 101, in ten plans: 30 statements
+        against 1,010. No ORM setting is changed: 101 statements per plan and
+        their lines are more rows than the ORM writes in one INSERT or UPDATE
+        (INSERT_BATCH_SIZE, UPDATE_BATCH_SIZE: 100), and 1,010 statements more
+        records than it reads in one query when a recordset is iterated
+        without being fetched first (PREFETCH_MAX: 1,000). Statements or lines
+        created or updated through the ORM (for all plans or plan by plan),
+        or read in its prefetch batches, would cost the many more queries."""
+        extras = self.env["res.users"].union(
+            *(self._new_user("inc_extra_%02d" % index) for index in range(98))
         )
         rules = [
             self._commission("marginal"),
             {"kind": "bonus", "metric_id": self.metric_won.id, "tiers": [(100, 1000)]},
             {"kind": "spiff", "metric_id": self.metric_won_count.id, "amount": 100},
         ]
-        few_plan = self._plan(rules, name="Few")
-        many_plan = self._plan(
-            rules, users=self.sp1 | self.sp2 | self.sp3 | more, name="Many"
-        )
+        few_users = self.sp1 | self.sp2 | self.sp3
+        Plan = self.env["sales.performance.incentive.plan"]
+
+        def plans(name, users):
+            return Plan.union(
+                *(
+                    self._plan(rules, users=users, name="%s %s" % (name, index))
+                    for index in range(10)
+                )
+            )
+
+        # warm the caches (translations, rules snapshot) with throwaway plans
+        warm_plans = plans("Warm", few_users)
+        few_plans = plans("Few", few_users)
+        many_plans = plans("Many", few_users | extras)
         self.env.flush_all()
 
         def count(function):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            with (
-                patch.object(orm_models, "INSERT_BATCH_SIZE", 2),
-                patch.object(orm_models, "UPDATE_BATCH_SIZE", 2),
-                patch.object(orm_models, "PREFETCH_MAX", 2),
-            ):
-                function()
-                self.env.flush_all()
+            function()
+            self.env.flush_all()
             return self.env.cr.sql_log_count - before
 
-        # warm the caches (translations, rules snapshot) with a throwaway plan
-        count(lambda: self._plan(rules, name="Warm").generate_statements(*JAN))
-        few = count(lambda: few_plan.generate_statements(*JAN))
-        many = count(lambda: many_plan.generate_statements(*JAN))
-        self.assertEqual(len(many_plan.statement_ids), 9)
+        count(lambda: warm_plans.generate_statements(*JAN))
+        few = count(lambda: few_plans.generate_statements(*JAN))
+        many = count(lambda: many_plans.generate_statements(*JAN))
+        # the sizes that make the proof: beyond the ORM's batches
+        statements = many_plans.statement_ids
+        self.assertEqual(len(statements), 1010)
+        self.assertEqual(len(few_plans.statement_ids), 30)
+        per_plan = len(few_users | extras)
+        self.assertGreater(per_plan, max(INSERT_BATCH_SIZE, UPDATE_BATCH_SIZE))
+        self.assertGreater(len(statements), PREFETCH_MAX)
+        self.assertGreater(len(statements.line_ids), len(statements))
         self.assertEqual(many, few, "generation")
-        few = count(lambda: few_plan.generate_statements(*JAN))
-        many = count(lambda: many_plan.generate_statements(*JAN))
+        few = count(lambda: few_plans.generate_statements(*JAN))
+        many = count(lambda: many_plans.generate_statements(*JAN))
         self.assertEqual(many, few, "recomputation")
 
     def test_period_outside_validity_is_refused(self):
