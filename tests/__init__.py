@@ -20,3 +20,4 @@ from . import test_training_effectiveness
 from . import test_training_report
 from . import test_tours
 from . import test_bulk
+from . import test_migrations

@@ -1,8 +1,11 @@
 from datetime import date
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import EvaluationCommon
 
@@ -174,8 +177,14 @@ class TestEvaluationBadInput(EvaluationCommon):
 
     def test_period_end_before_start(self):
         count = self.env["sales.performance.evaluation"].search_count([])
-        with self.assertRaisesMessage(ValidationError, "end after it starts"):
-            self._evaluation(date_from=date(2026, 3, 1), date_to=date(2026, 2, 1))
+        Evaluation = self.env["sales.performance.evaluation"]
+        with self.assertRaises(IntegrityError) as caught, mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self._evaluation(date_from=date(2026, 3, 1), date_to=date(2026, 2, 1))
+                Evaluation.flush_model()
+        self.assertIn(
+            "end after it starts", Evaluation._sql_error_to_message(caught.exception)
+        )
         self.assertEqual(
             self.env["sales.performance.evaluation"].search_count([]), count
         )

@@ -2,9 +2,11 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TrainingCommon
@@ -53,26 +55,36 @@ class TestTrainingRecord(TrainingCommon):
         )
 
     def test_double_registration_is_refused(self):
+        """A unique index: the database refuses the second registration and
+        Odoo's RPC layer shows the index's message (_sql_error_to_message)."""
         Record = self.env["sales.performance.training.record"]
         self._record(session_id=self.session.id)
-        with self.assertRaises(ValidationError) as caught:
-            self._record(session_id=self.session.id)
-        self.assertIn("already registered", str(caught.exception))
+        with self.assertRaises(IntegrityError) as caught, mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self._record(session_id=self.session.id)
+                Record.flush_model()
+        self.assertIn(
+            "already registered", Record._sql_error_to_message(caught.exception)
+        )
         # within one batch too; nothing of the batch is saved
         other = self.session.copy({"capacity": 10})
-        with self.assertRaises(ValidationError) as caught:
-            Record.create(
-                [
-                    {
-                        "employee_id": employee.id,
-                        "course_id": self.course.id,
-                        "session_id": other.id,
-                    }
-                    for employee in (self.emp_colleague, self.emp_employee)
-                    + (self.emp_colleague,)
-                ]
-            )
-        self.assertIn("already registered", str(caught.exception))
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                Record.create(
+                    [
+                        {
+                            "employee_id": employee.id,
+                            "course_id": self.course.id,
+                            "session_id": other.id,
+                        }
+                        for employee in (self.emp_colleague, self.emp_employee)
+                        + (self.emp_colleague,)
+                    ]
+                )
+                Record.flush_model()
+        Record.invalidate_model()
+        self.session.invalidate_recordset()
+        other.invalidate_recordset()
         self.assertFalse(other.record_ids)
         self.assertEqual(len(self.session.record_ids), 1)
         # the same employee in two sessions, or without a session, is fine
@@ -89,8 +101,11 @@ class TestTrainingRecord(TrainingCommon):
 
     def test_second_record_same_employee_and_session_is_refused(self):
         self._record(session_id=self.session.id)
-        with self.assertRaises(ValidationError):
-            self._record(session_id=self.session.id)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self._record(session_id=self.session.id)
+                self.env["sales.performance.training.record"].flush_model()
+        self.session.invalidate_recordset()
         self.assertEqual(len(self.session.record_ids), 1)
 
     def test_negative_hours_or_cost_and_score_out_of_range_are_refused(self):
