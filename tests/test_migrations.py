@@ -27,10 +27,7 @@ class TestMigrationTraining(TrainingCommon):
         first = self._record(session_id=self.session.id)
         other = self._record()
         cr = self.env.cr
-        cr.execute(
-            "ALTER TABLE sales_performance_training_record "
-            "DROP CONSTRAINT sales_performance_training_record_unique_session"
-        )
+        cr.execute("DROP INDEX sales_performance_training_record_unique_session")
         cr.execute(
             "UPDATE sales_performance_training_record SET session_id = %s "
             "WHERE id = %s",
