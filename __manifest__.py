@@ -2,7 +2,7 @@
     "name": "Sales Performance",
     "summary": "SMART sales targets, appraisals, training records and incentive plans "
     "computed from real CRM, Sales and Invoicing data",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-performance/sales_performance",
     "author": "Sales Performance Team",
@@ -16,6 +16,7 @@
         "security/sales_performance_evaluation_security.xml",
         "security/sales_performance_incentive_security.xml",
         "security/sales_performance_training_security.xml",
+        "security/sales_performance_crediting_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
@@ -24,6 +25,9 @@
         "data/sales_performance_training_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
+        "views/sales_performance_team_membership_views.xml",
+        "views/sales_performance_credit_split_views.xml",
+        "views/sales_performance_collection_views.xml",
         "views/sales_performance_target_views.xml",
         "views/sales_performance_evaluation_template_views.xml",
         "views/sales_performance_evaluation_competency_views.xml",
@@ -71,6 +75,7 @@
     "assets": {
         "web.assets_tests": ["sales_performance/static/tests/tours/**/*"],
     },
+    "post_init_hook": "_sales_performance_post_init",
     "application": True,
     "installable": True,
 }

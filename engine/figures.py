@@ -7,8 +7,9 @@ query per metric and time zone (indexed by :func:`index`); everything in
 between is here:
 
 * a **salesperson** target counts what is credited to the salesperson;
-* a **team** target counts what the metric credits to the team when the
-  metric has a team field, else the sum of its members' figures;
+* a **team** target counts what is credited to the team: each share goes to
+  the team its user belonged to on the document's day (else the document's
+  team field), see ``engine.crediting``;
 * a **company** target counts everything credited in the company;
 * achieved and forecast are rounded (by the caller's ``rounding``, Odoo's
   ``float_round`` to 2 digits) before attainment and status are derived;
@@ -86,18 +87,16 @@ def index(values):
     return Index(by_user, by_team, by_company)
 
 
-def value_for(row, achieved, team_credit=False, members=()):
-    """What ``achieved`` (an :class:`Index`) gives the assignee of ``row``.
-
-    ``team_credit``: the metric credits teams itself (it has a team field);
-    otherwise a team target sums its ``members``' figures."""
+def value_for(row, achieved):
+    """What ``achieved`` (an :class:`Index`) gives the assignee of ``row``:
+    a salesperson their credit, a team what is credited to it (the team of
+    each share's user on the document's day, see ``engine.crediting``), the
+    company everything credited in it."""
     company = row.company_id
     if row.user_id:
         return achieved.by_user.get((company, row.user_id), 0.0)
     if row.team_id:
-        if team_credit:
-            return achieved.by_team.get((company, row.team_id), 0.0)
-        return sum(achieved.by_user.get((company, uid), 0.0) for uid in members)
+        return achieved.by_team.get((company, row.team_id), 0.0)
     return achieved.by_company.get(company, 0.0)
 
 

@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -9,7 +10,19 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from . import bulk
+from .sales_performance_credit_split import SPLIT_MODELS
+
 SUMMABLE_TYPES = ("integer", "float", "monetary")
+# the lists of source documents that show the credited share
+CREDITED_LIST_VIEWS = {
+    "crm.lead": "sales_performance.crm_lead_view_list_credited",
+    "sale.order": "sales_performance.sale_order_view_list_credited",
+    "account.move": "sales_performance.account_move_view_list_credited",
+    "sales.performance.collection": (
+        "sales_performance.sales_performance_collection_view_list"
+    ),
+}
 
 
 class SalesPerformanceMetric(models.Model):
@@ -97,6 +110,12 @@ class SalesPerformanceMetric(models.Model):
         help="Forecast achieved value plus open opportunities weighted by their "
         "probability and expected closing date (metrics on opportunities only).",
     )
+    collected_untaxed = fields.Boolean(
+        string="Untaxed Share of Collections",
+        help="For metrics on collections: count the untaxed share of each "
+        "collection (collection × untaxed ÷ total of the invoice), as commissions "
+        "usually do.",
+    )
     target_count = fields.Integer(compute="_compute_target_count")
 
     @api.depends("computation", "sum_field_id.ttype")
@@ -131,6 +150,51 @@ class SalesPerformanceMetric(models.Model):
         for metric in self:
             metric._validate_definition()
 
+    def _field_error(self, role, problem, field, model):
+        """Why the field of ``role`` cannot be used, as one whole sentence."""
+        _ = self.env._
+        params = {"field": field, "model": model}
+        missing = problem == "missing"
+        if role == "date":
+            if missing:
+                return _(
+                    "The date field %(field)s is not a field of %(model)s.", **params
+                )
+            return _(
+                "The date field %(field)s is not stored in the database.", **params
+            )
+        if role == "user":
+            if missing:
+                return _(
+                    "The salesperson field %(field)s is not a field of %(model)s.",
+                    **params,
+                )
+            return _(
+                "The salesperson field %(field)s is not stored in the database.",
+                **params,
+            )
+        if role == "team":
+            if missing:
+                return _(
+                    "The sales team field %(field)s is not a field of %(model)s.",
+                    **params,
+                )
+            return _(
+                "The sales team field %(field)s is not stored in the database.",
+                **params,
+            )
+        if role == "sum":
+            if missing:
+                return _(
+                    "The summed field %(field)s is not a field of %(model)s.", **params
+                )
+            return _(
+                "The summed field %(field)s is not stored in the database.", **params
+            )
+        if missing:
+            return _("The key field %(field)s is not a field of %(model)s.", **params)
+        return _("The key field %(field)s is not stored in the database.", **params)
+
     def _validate_definition(self):
         self.ensure_one()
         model_name = self.model_id.model
@@ -138,31 +202,21 @@ class SalesPerformanceMetric(models.Model):
             raise ValidationError(
                 self.env._("The model %(model)s is not installed.", model=model_name)
             )
-        fields_to_check = [
-            (self.date_field_id, self.env._("date field")),
-            (self.user_field_id, self.env._("salesperson field")),
-            (self.team_field_id, self.env._("sales team field")),
-            (self.sum_field_id, self.env._("summed field")),
-            (self.key_field_id, self.env._("key field")),
-        ]
         Model = self.env[model_name]
-        for field, label in fields_to_check:
+        for role, field in (
+            ("date", self.date_field_id),
+            ("user", self.user_field_id),
+            ("team", self.team_field_id),
+            ("sum", self.sum_field_id),
+            ("key", self.key_field_id),
+        ):
             if field and (field.model != model_name or field.name not in Model._fields):
                 raise ValidationError(
-                    self.env._(
-                        "The %(label)s %(field)s is not a field of %(model)s.",
-                        label=label,
-                        field=field.name,
-                        model=model_name,
-                    )
+                    self._field_error(role, "missing", field.name, model_name)
                 )
             if field and not Model._fields[field.name].store:
                 raise ValidationError(
-                    self.env._(
-                        "The %(label)s %(field)s is not stored in the database.",
-                        label=label,
-                        field=field.name,
-                    )
+                    self._field_error(role, "not_stored", field.name, model_name)
                 )
         if self.date_field_id.ttype not in ("date", "datetime"):
             raise ValidationError(
@@ -269,15 +323,90 @@ class SalesPerformanceMetric(models.Model):
         )
         return SQL.identifier("sp_user", "company_id")
 
-    def _credit_sql(self, Model, query):
-        """SQL of the salesperson, team and company a record is credited to."""
-        user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
-        team_sql = (
+    def _split_source_sql(self, Model, query):
+        """``(model, id SQL)`` of the document whose credit split applies to
+        a record of this metric, or None when its records are not split (the
+        documents themselves, or the invoice of a collection)."""
+        if self.model_name in SPLIT_MODELS:
+            return self.model_name, SQL.identifier(query.table, "id")
+        if self.model_name == "sales.performance.collection":
+            return "account.move", Model._field_to_sql(query.table, "invoice_id", query)
+        return None
+
+    def _credit_sql(self, Model, query, day_sql, timeline, source=None):
+        """SQL of the salesperson, team, company and share a record is
+        credited to (see ``engine.crediting``): each split line's user and
+        percent, else the document's salesperson at 100 %; the team the user
+        belonged to on the record's day (``timeline``: ``Segment``s), else
+        the record's team field.
+
+        :param day_sql: SQL of the record's day
+        :param source: ``(model, id SQL)`` of the split document (default:
+            ``_split_source_sql``)
+        """
+        doc_user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        doc_team_sql = (
             Model._field_to_sql(query.table, self.team_field_id.name, query)
             if self.team_field_id
             else SQL("NULL::int")
         )
-        return user_sql, team_sql, self._company_sql(Model, query, user_sql)
+        company_sql = self._company_sql(Model, query, doc_user_sql)
+        source = source or self._split_source_sql(Model, query)
+        user_sql, share_sql = doc_user_sql, SQL("1.0")
+        if source:
+            split_model, split_id_sql = source
+            query.add_join(
+                "LEFT JOIN",
+                "sp_split",
+                "sales_performance_credit_split",
+                SQL(
+                    "%s = %s AND %s = %s",
+                    SQL.identifier("sp_split", "res_model"),
+                    split_model,
+                    SQL.identifier("sp_split", "res_id"),
+                    split_id_sql,
+                ),
+            )
+            user_sql = SQL(
+                "COALESCE(%s, %s)", SQL.identifier("sp_split", "user_id"), doc_user_sql
+            )
+            share_sql = SQL(
+                "COALESCE(%s / 100.0, 1.0)", SQL.identifier("sp_split", "percent")
+            )
+        team_sql = doc_team_sql
+        if timeline:
+            query.add_join(
+                "LEFT JOIN",
+                "sp_team_on",
+                _timeline_sql(timeline),
+                SQL(
+                    "%(user)s = %(tl_user)s AND %(day)s BETWEEN %(tl_from)s "
+                    "AND %(tl_to)s",
+                    user=user_sql,
+                    tl_user=SQL.identifier("sp_team_on", "user_id"),
+                    day=day_sql,
+                    tl_from=SQL.identifier("sp_team_on", "date_from"),
+                    tl_to=SQL.identifier("sp_team_on", "date_to"),
+                ),
+            )
+            team_sql = SQL(
+                "COALESCE(%s, %s)",
+                SQL.identifier("sp_team_on", "team_id"),
+                doc_team_sql,
+            )
+        return user_sql, team_sql, company_sql, share_sql
+
+    def _day_sql(self, Model, query, tz_name):
+        """SQL of the record's day in ``tz_name`` (datetimes are stored in
+        UTC)."""
+        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        if self.date_field_id.ttype == "datetime":
+            return SQL(
+                "((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date",
+                date_sql,
+                tz_name or "UTC",
+            )
+        return SQL("(%s)::date", date_sql)
 
     def _key_sql(self, Model, query):
         """SQL of the key of 'first records' metrics: a contact counts as its
@@ -302,6 +431,12 @@ class SalesPerformanceMetric(models.Model):
         (Odoo's rate rules: the company's own rate first, the oldest one before
         the first rate)."""
         field = Model._fields[self.sum_field_id.name]
+        if (
+            self.collected_untaxed
+            and self.model_name == "sales.performance.collection"
+            and field.name == "amount"
+        ):
+            field = Model._fields["amount_untaxed"]
         amount = Model._field_to_sql(query.table, field.name, query)
         currency_fname = field.type == "monetary" and field.get_currency_field(Model)
         currency_field = currency_fname and Model._fields.get(currency_fname)
@@ -350,7 +485,7 @@ class SalesPerformanceMetric(models.Model):
             from_rate=rate(currency),
         )
 
-    def _compute_values(self, date_from, date_to, tz_name, company_ids):
+    def _compute_values(self, date_from, date_to, tz_name, company_ids, timeline=None):
         """Achievement of this metric in ``[date_from, date_to]`` for every
         salesperson and team at once: one SQL query.
 
@@ -358,7 +493,9 @@ class SalesPerformanceMetric(models.Model):
             team_id may be None for records without one.
         """
         period = (date_from, date_to)
-        return self._compute_values_multi([period], tz_name, company_ids)[period]
+        return self._compute_values_multi([period], tz_name, company_ids, timeline)[
+            period
+        ]
 
     def _period_bounds(self, date_from, date_to, tz_name):
         """``[start, stop)`` of the period on the date field: naive UTC
@@ -367,15 +504,21 @@ class SalesPerformanceMetric(models.Model):
             return self._utc_bounds(date_from, date_to, tz_name)
         return date_from, date_to + timedelta(days=1)
 
-    def _compute_values_multi(self, periods, tz_name, company_ids):
+    def _compute_values_multi(self, periods, tz_name, company_ids, timeline=None):
         """Achievement of this metric in each of ``periods`` (``[(date_from,
         date_to)]``, days counted in ``tz_name``) for every salesperson and team
         at once: one SQL query for all the periods (records are matched to the
         periods by a join on a VALUES list, so overlapping periods work).
 
+        :param timeline: the team of each user on each day (see
+            ``sales.performance.team.membership._timeline``; read when None)
         :return: ``{(date_from, date_to): {(company_id, user_id, team_id): value}}``
         """
         self.ensure_one()
+        if timeline is None:
+            timeline = self.env["sales.performance.team.membership"]._timeline(
+                company_ids
+            )
         periods = list(dict.fromkeys(periods))
         result = {period: {} for period in periods}
         if not periods:
@@ -390,18 +533,26 @@ class SalesPerformanceMetric(models.Model):
             for index, (start, stop) in enumerate(bounds)
         )
         if self.computation == "first":
-            rows = self._compute_first_values(Model, base_domain, periods_sql)
+            rows = self._compute_first_values(
+                Model, base_domain, periods_sql, tz_name, timeline
+            )
         else:
             fname = self.date_field_id.name
             span = Domain(fname, ">=", min(b[0] for b in bounds)) & Domain(
                 fname, "<", max(b[1] for b in bounds)
             )
             query = Model._search(base_domain & span)
-            user_sql, team_sql, company_sql = self._credit_sql(Model, query)
+            user_sql, team_sql, company_sql, share_sql = self._credit_sql(
+                Model, query, self._day_sql(Model, query, tz_name), timeline
+            )
             if self.computation == "sum":
-                value_sql = SQL("SUM(%s)", self._amount_sql(Model, query, company_sql))
+                value_sql = SQL(
+                    "SUM(%s * %s)",
+                    self._amount_sql(Model, query, company_sql),
+                    share_sql,
+                )
             else:
-                value_sql = SQL("COUNT(*)")
+                value_sql = SQL("SUM(%s)", share_sql)
             date_sql = Model._field_to_sql(query.table, fname, query)
             order = sorted(range(len(bounds)), key=lambda i: bounds[i])
             disjoint = all(
@@ -451,44 +602,82 @@ class SalesPerformanceMetric(models.Model):
                 result[periods[index]][(company, user, team)] = float(value or 0.0)
         return result
 
-    def _compute_first_values(self, Model, base_domain, periods_sql):
+    def _compute_first_values(self, Model, base_domain, periods_sql, tz_name, timeline):
         """Keys whose first matching record (by date) falls in each period,
-        credited to that first record's salesperson and team: rows
-        ``(period index, company_id, user_id, team_id, count)``. The first
-        records are found once for all the periods."""
+        credited like any record (split shares, team on the day) from that
+        first record: rows ``(period index, company_id, user_id, team_id,
+        count)``. The first records are found once for all the periods."""
         query = Model._search(base_domain)
-        user_sql, team_sql, company_sql = self._credit_sql(Model, query)
+        doc_user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        doc_team_sql = (
+            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            if self.team_field_id
+            else SQL("NULL::int")
+        )
+        company_sql = self._company_sql(Model, query, doc_user_sql)
         date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
         key_sql = self._key_sql(Model, query)
         id_sql = SQL.identifier(query.table, "id")
-        sql = SQL(
-            "SELECT p.idx, first.company_id, first.user_id, first.team_id, COUNT(*) "
-            "FROM ("
-            " SELECT DISTINCT ON (%(company)s, %(key)s) %(company)s AS company_id,"
-            " %(user)s AS user_id, %(team)s AS team_id, %(day)s AS day"
+        source = self._split_source_sql(Model, query)
+        first = SQL(
+            "SELECT DISTINCT ON (%(company)s, %(key)s) %(company)s AS company_id,"
+            " %(user)s AS user_id, %(team)s AS team_id, %(day)s AS day,"
+            " %(local_day)s AS local_day, %(split_id)s AS split_id"
             " FROM %(from)s WHERE %(where)s"
             " AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL"
-            " ORDER BY %(company)s, %(key)s, %(day)s, %(id)s"
-            ") AS first"
-            " JOIN (VALUES %(periods)s) AS p(idx, start, stop)"
-            " ON first.day >= p.start AND first.day < p.stop"
-            " GROUP BY 1, 2, 3, 4",
+            " ORDER BY %(company)s, %(key)s, %(day)s, %(id)s",
             company=company_sql,
             key=key_sql,
-            user=user_sql,
-            team=team_sql,
+            user=doc_user_sql,
+            team=doc_team_sql,
             day=date_sql,
+            local_day=self._day_sql(Model, query, tz_name),
+            split_id=source[1] if source else SQL("NULL::int"),
             id=id_sql,
             **{"from": query.from_clause, "where": query.where_clause or SQL("TRUE")},
+        )
+        user_sql, share_sql, split_join = SQL("first.user_id"), SQL("1.0"), SQL()
+        if source:
+            split_join = SQL(
+                " LEFT JOIN sales_performance_credit_split s"
+                " ON s.res_model = %s AND s.res_id = first.split_id",
+                source[0],
+            )
+            user_sql = SQL("COALESCE(s.user_id, first.user_id)")
+            share_sql = SQL("COALESCE(s.percent / 100.0, 1.0)")
+        team_sql, team_join = SQL("first.team_id"), SQL()
+        if timeline:
+            team_join = SQL(
+                " LEFT JOIN %s AS tl ON tl.user_id = %s"
+                " AND first.local_day BETWEEN tl.date_from AND tl.date_to",
+                _timeline_sql(timeline),
+                user_sql,
+            )
+            team_sql = SQL("COALESCE(tl.team_id, first.team_id)")
+        sql = SQL(
+            "SELECT p.idx, first.company_id, %(user)s, %(team)s, SUM(%(share)s)"
+            " FROM (%(first)s) AS first"
+            " JOIN (VALUES %(periods)s) AS p(idx, start, stop)"
+            " ON first.day >= p.start AND first.day < p.stop"
+            "%(split_join)s%(team_join)s"
+            " GROUP BY 1, 2, 3, 4",
+            user=user_sql,
+            team=team_sql,
+            share=share_sql,
+            first=first,
             periods=periods_sql,
+            split_join=split_join,
+            team_join=team_join,
         )
         return self.env.execute_query(sql)
 
-    def _compute_pipeline(self, date_from, date_to, today, company_ids):
+    def _compute_pipeline(self, date_from, date_to, today, company_ids, timeline=None):
         """Open opportunities expected to close in what is left of the period,
-        weighted by probability: ``{(company_id, user_id, team_id): value}``."""
+        weighted by probability and credited like won ones (split shares, the
+        team on the expected closing day): ``{(company_id, user_id, team_id):
+        value}``, one query."""
         self.ensure_one()
-        Lead = self.env["crm.lead"].sudo()
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         domain = Domain.AND(
             [
                 Domain("type", "=", "opportunity"),
@@ -499,61 +688,162 @@ class SalesPerformanceMetric(models.Model):
                 Domain("date_deadline", "<=", date_to),
             ]
         )
+        if timeline is None:
+            timeline = self.env["sales.performance.team.membership"]._timeline(
+                company_ids
+            )
+        query = Lead._search(domain)
+        deadline = Lead._field_to_sql(query.table, "date_deadline", query)
+        user_sql, team_sql, company_sql, share_sql = self._credit_sql(
+            Lead, query, SQL("(%s)::date", deadline), timeline
+        )
         weighted = (
-            "expected_revenue"
-            if self.computation == "sum"
-            and self.sum_field_id.name == "expected_revenue"
-            else None
+            self.computation == "sum" and self.sum_field_id.name == "expected_revenue"
         )
-        aggregates = ["probability:sum"]
+        probability = Lead._field_to_sql(query.table, "probability", query)
         if weighted:
-            aggregates = ["prorated_revenue:sum"]
-        groups = Lead._read_group(
-            domain, ["company_id", "user_id", "team_id"], aggregates
+            revenue = Lead._field_to_sql(query.table, "expected_revenue", query)
+            value_sql = SQL(
+                "SUM(COALESCE(%s, 0) * COALESCE(%s, 0) / 100.0 * %s)",
+                revenue,
+                probability,
+                share_sql,
+            )
+        else:
+            value_sql = SQL("SUM(COALESCE(%s, 0) / 100.0 * %s)", probability, share_sql)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %(company)s, %(user)s, %(team)s, %(value)s FROM %(from)s"
+                " WHERE %(where)s GROUP BY 1, 2, 3",
+                company=company_sql,
+                user=user_sql,
+                team=team_sql,
+                value=value_sql,
+                **{
+                    "from": query.from_clause,
+                    "where": query.where_clause or SQL("TRUE"),
+                },
+            )
         )
-        result = defaultdict(float)
-        for company, user, team, total in groups:
-            value = total if weighted else total / 100.0
-            result[(company.id, user.id or None, team.id or None)] += value
-        return dict(result)
+        return {
+            (company, user, team): float(value or 0.0)
+            for company, user, team, value in rows
+        }
 
-    def _source_domain(self, target):
-        """Domain of the records that make up ``target``'s achievement."""
+    def _credited_by_record(
+        self, date_from, date_to, tz_name, company, users, timeline
+    ):
+        """``{user id: {record id: credited value}}`` of ``users`` in the
+        period: each record's value times the user's share (one query)."""
+        self.ensure_one()
+        Model = self._source_model()
+        domain = Domain(self._parse_domain()) & self._period_domain(
+            date_from, date_to, tz_name
+        )
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            domain &= Domain("company_id", "=", company.id)
+        query = Model._search(domain)
+        user_sql, _team_sql, company_sql, share_sql = self._credit_sql(
+            Model, query, self._day_sql(Model, query, tz_name), timeline
+        )
+        value_sql = (
+            SQL("%s * %s", self._amount_sql(Model, query, company_sql), share_sql)
+            if self.computation == "sum"
+            else share_sql
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %(user)s, %(id)s, SUM(%(value)s) FROM %(from)s"
+                " WHERE %(where)s AND %(user)s = ANY(%(users)s) GROUP BY 1, 2",
+                user=user_sql,
+                id=SQL.identifier(query.table, "id"),
+                value=value_sql,
+                users=list(users.ids),
+                **{
+                    "from": query.from_clause,
+                    "where": query.where_clause or SQL("TRUE"),
+                },
+            )
+        )
+        result = defaultdict(dict)
+        for user_id, record_id, value in rows:
+            result[user_id][record_id] = float(value or 0.0)
+        return result
+
+    def _credited_shares(self, target):
+        """``{record id: credited share (0-1)}`` of the records that make up
+        ``target``'s achievement, credited as the figures are (split shares,
+        the team on the record's day): one query."""
         self.ensure_one()
         tz_name = target._get_tz()
+        company = target.company_id
         Model = self._source_model()
         domain = Domain(self._parse_domain()) & self._period_domain(
             target.date_from, target.date_to, tz_name
         )
         if "company_id" in Model._fields and Model._fields["company_id"].store:
-            domain &= Domain("company_id", "=", target.company_id.id)
-        if target.user_id:
-            domain &= Domain(self.user_field_id.name, "=", target.user_id.id)
-        elif target.team_id:
-            if self.team_field_id:
-                domain &= Domain(self.team_field_id.name, "=", target.team_id.id)
-            else:
-                domain &= Domain(
-                    self.user_field_id.name, "in", target.team_id.member_ids.ids
-                )
+            domain &= Domain("company_id", "=", company.id)
         if self.computation == "first":
-            ids = self._first_record_ids(Model, domain, target)
-            return Domain("id", "in", ids)
-        return domain
+            domain = Domain("id", "in", self._first_record_ids(Model, domain, target))
+        query = Model._search(domain)
+        timeline = self.env["sales.performance.team.membership"]._timeline({company.id})
+        user_sql, team_sql, company_sql, share_sql = self._credit_sql(
+            Model, query, self._day_sql(Model, query, tz_name), timeline
+        )
+        if target.user_id:
+            who = SQL("%s = %s", user_sql, target.user_id.id)
+        elif target.team_id:
+            who = SQL("%s = %s", team_sql, target.team_id.id)
+        else:
+            who = SQL("%s = %s", company_sql, company.id)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %(id)s, SUM(%(share)s) FROM %(from)s"
+                " WHERE %(where)s AND %(who)s GROUP BY 1",
+                id=SQL.identifier(query.table, "id"),
+                share=share_sql,
+                who=who,
+                **{
+                    "from": query.from_clause,
+                    "where": query.where_clause or SQL("TRUE"),
+                },
+            )
+        )
+        return {record_id: float(share) for record_id, share in rows}
+
+    def _source_domain(self, target):
+        """Domain of the records that make up ``target``'s achievement."""
+        self.ensure_one()
+        return Domain("id", "in", list(self._credited_shares(target)))
 
     def _action_view_sources(self, target, name):
         """The window action listing the records behind ``target`` (a target,
-        or a new record standing for one), titled after ``name``."""
+        or a new record standing for one), titled after ``name``, with the
+        share credited to the assignee beside each record."""
         self.ensure_one()
         metric = self.sudo()
+        shares = metric._credited_shares(target)
+        list_view = self.env.ref(
+            CREDITED_LIST_VIEWS.get(metric.model_name, "_"), raise_if_not_found=False
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=name),
             "res_model": metric.model_name,
             "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": list(Domain(metric._source_domain(target))),
-            "context": {"active_test": False, "create": False},
+            "views": [(list_view.id if list_view else False, "list"), (False, "form")],
+            "domain": [("id", "in", list(shares))],
+            "context": {
+                "active_test": False,
+                "create": False,
+                # a string: context values must be hashable (depends_context)
+                "sales_performance_shares": json.dumps(
+                    {
+                        str(record_id): round(share * 100.0, 4)
+                        for record_id, share in shares.items()
+                    }
+                ),
+            },
         }
 
     def _first_record_ids(self, Model, domain, target):
@@ -577,3 +867,18 @@ class SalesPerformanceMetric(models.Model):
         )
         first_ids = [row[0] for row in self.env.execute_query(sql)]
         return Model.search(Domain("id", "in", first_ids) & domain).ids
+
+
+def _timeline_sql(timeline):
+    """``timeline`` (``engine.crediting.Segment``s) as a table of ``(user_id,
+    date_from, date_to, team_id)``: four array parameters, whatever its
+    length."""
+    users, starts, ends, teams = zip(*timeline, strict=True)
+    return SQL(
+        "(SELECT * FROM unnest(%s::int[], %s::date[], %s::date[], %s::int[])"
+        " AS t(user_id, date_from, date_to, team_id))",
+        bulk.array_literal(users),
+        bulk.array_literal(starts),
+        bulk.array_literal(ends),
+        bulk.array_literal(teams),
+    )

@@ -570,12 +570,6 @@ class SalesPerformanceTarget(models.Model):
         calendars = {
             company.id: company._sales_performance_calendar() for company in companies
         }
-        team_ids = {row.team_id for row in rows if row.team_id and not row.user_id}
-        members_of = {
-            team.id: team.member_ids.ids
-            for team in self.env["crm.team"].sudo().browse(team_ids)
-        }
-
         groups = defaultdict(list)
         for row in rows:
             key = (metrics[row.metric_id], row.date_from, row.date_to, row.tz)
@@ -590,30 +584,29 @@ class SalesPerformanceTarget(models.Model):
                     prev_to,
                     tz_name,
                 )
+        timeline = self.env["sales.performance.team.membership"]._timeline(company_ids)
         indexes = self._compute_indexes(
-            list(groups) + list(previous_of.values()), company_ids
+            list(groups) + list(previous_of.values()), company_ids, timeline
         )
         rounding = functools.partial(float_round, precision_digits=2)
         values = []
         for key, members in groups.items():
             metric, date_from, date_to, _tz = key
-            team_credit = bool(metric.team_field_id)
             achieved = indexes[key]
             previous = indexes[previous_of[key]] if with_previous else None
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
                 pipeline = figures.index(
-                    metric._compute_pipeline(date_from, date_to, today, company_ids)
+                    metric._compute_pipeline(
+                        date_from, date_to, today, company_ids, timeline
+                    )
                 )
             for row in members:
-                team_members = members_of.get(row.team_id, ())
                 new = figures.compute(
                     row,
-                    figures.value_for(row, achieved, team_credit, team_members),
-                    pipeline
-                    and figures.value_for(row, pipeline, team_credit, team_members),
-                    previous
-                    and figures.value_for(row, previous, team_credit, team_members),
+                    figures.value_for(row, achieved),
+                    pipeline and figures.value_for(row, pipeline),
+                    previous and figures.value_for(row, previous),
                     today,
                     calendars[row.company_id],
                     rounding,
@@ -676,7 +669,7 @@ class SalesPerformanceTarget(models.Model):
         ]
 
     @api.model
-    def _compute_indexes(self, group_keys, company_ids):
+    def _compute_indexes(self, group_keys, company_ids, timeline=None):
         """Indexed achievement (``engine.figures.index``) of each ``(metric, date_from,
         date_to, tz)`` of ``group_keys``: one query per metric and time zone
         for all its periods."""
@@ -696,10 +689,14 @@ class SalesPerformanceTarget(models.Model):
         )
         fields_used.fetch(["name", "model", "ttype", "relation"])
         indexes = {}
+        if timeline is None:
+            timeline = self.env["sales.performance.team.membership"]._timeline(
+                company_ids
+            )
         with db_tuning.jit_off(self.env.cr):
             for (metric, tz_name), metric_periods in periods_of.items():
                 by_period = metric._compute_values_multi(
-                    sorted(metric_periods), tz_name, company_ids
+                    sorted(metric_periods), tz_name, company_ids, timeline
                 )
                 for (date_from, date_to), rows in by_period.items():
                     indexes[(metric, date_from, date_to, tz_name)] = figures.index(rows)
@@ -793,11 +790,5 @@ class SalesPerformanceTarget(models.Model):
             user: achieved.by_user.get((company.id, user.id), 0.0) for user in users
         }
         for team in teams:
-            if metric.team_field_id:
-                result[team] = achieved.by_team.get((company.id, team.id), 0.0)
-            else:
-                result[team] = sum(
-                    achieved.by_user.get((company.id, uid), 0.0)
-                    for uid in team.member_ids.ids
-                )
+            result[team] = achieved.by_team.get((company.id, team.id), 0.0)
         return result

@@ -21,3 +21,4 @@ from . import test_training_report
 from . import test_tours
 from . import test_bulk
 from . import test_migrations
+from . import test_crediting

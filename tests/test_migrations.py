@@ -8,7 +8,7 @@ from pathlib import Path
 
 from odoo.tests import tagged
 
-from .common import EvaluationCommon, TrainingCommon
+from .common import EvaluationCommon, TargetCommon, TrainingCommon
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -72,3 +72,22 @@ class TestMigrationEvaluation(EvaluationCommon):
         )
         # a fresh install (no version) does nothing
         migration.migrate(cr, None)
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationCrediting(TargetCommon):
+    def test_1_2_0_fills_team_history_once(self):
+        Membership = self.env["sales.performance.team.membership"]
+        members = self.team_1.member_ids
+        Membership.search([("team_id", "=", self.team_1.id)]).unlink()
+        migration = _migration("19.0.1.2.0", "post-migration.py")
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        history = Membership.search([("team_id", "=", self.team_1.id)])
+        # one open membership since always per current member
+        self.assertEqual(history.user_id, members)
+        self.assertEqual(set(history.mapped("date_from")), {False})
+        self.assertEqual(set(history.mapped("date_to")), {False})
+        migration.migrate(self.env.cr, "19.0.1.1.0")
+        self.assertEqual(
+            Membership.search_count([("team_id", "=", self.team_1.id)]), len(members)
+        )

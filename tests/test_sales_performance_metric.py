@@ -50,8 +50,9 @@ class TestMetricWonRevenue(MetricCase):
         )  # last day, UTC user
         cls._won_lead(alice, cls.team_1, 400.0, "2026-04-01 00:00:00")  # April
         cls._won_lead(alice, cls.team_1, 300.0, "2026-02-28 23:59:59")  # February
-        # credited to alice but to team 2 on the record: the team value
-        # follows the record's team field, not the salesperson's team
+        # recorded on team 2, but Alice was in team 1 on that day: team credit
+        # follows the team the salesperson belonged to on the document's date
+        # (team history), not the record's team field
         cls._won_lead(alice, cls.team_2, 200.0, "2026-03-10 09:00:00")
         cls._won_lead(bob, cls.team_1, 700.0, "2026-03-15 12:00:00")
         cls._won_lead(dave, cls.team_2, 50.0, "2026-03-20 12:00:00")
@@ -82,8 +83,8 @@ class TestMetricWonRevenue(MetricCase):
                 "alice": 1000.0 + 250.5 + 200.0,
                 "bob": 700.0,
                 "dave": 50.0,
-                "team_1": 1000.0 + 250.5 + 700.0 + 80.0,
-                "team_2": 200.0 + 50.0,
+                "team_1": 1000.0 + 250.5 + 200.0 + 700.0 + 80.0,
+                "team_2": 50.0,
                 "company": 1000.0 + 250.5 + 200.0 + 700.0 + 50.0 + 80.0,
             },
         )
@@ -99,7 +100,7 @@ class TestMetricWonRevenue(MetricCase):
         targets = self._assignee_targets(self.metric_won_count)
         self.assertAchieved(
             targets,
-            {"alice": 3, "bob": 1, "dave": 1, "team_1": 4, "team_2": 2, "company": 6},
+            {"alice": 3, "bob": 1, "dave": 1, "team_1": 5, "team_2": 1, "company": 6},
         )
 
     @freeze_time("2026-04-15 12:00:00")

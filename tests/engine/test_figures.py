@@ -37,11 +37,9 @@ def test_value_for_each_kind_of_assignee():
     )
     assert figures.value_for(_row(user=10), achieved) == 50.0
     assert figures.value_for(_row(user=99), achieved) == 0.0
-    # a team measured by the metric's team field
-    assert figures.value_for(_row(team=100), achieved, team_credit=True) == 80.0
-    # without a team field: the members' figures (12 counts wherever credited)
-    row = _row(team=100)
-    assert figures.value_for(row, achieved, members=[10, 12]) == 57.0
+    # a team: what is credited to it
+    assert figures.value_for(_row(team=100), achieved) == 80.0
+    assert figures.value_for(_row(team=102), achieved) == 0.0
     # the company: everything credited in it
     assert figures.value_for(_row(), achieved) == 87.0
 
