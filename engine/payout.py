@@ -97,6 +97,10 @@ class Payout:
     cap_applied: bool = False
     parts: list = field(default_factory=list)
     explanation: str = ""
+    # payable on collection: what was earned, and per invoice
+    # (invoice, earned, payable, due date) what is payable now
+    earned: float | None = None
+    holds: list = field(default_factory=list)
 
 
 class TierError(ValueError):

@@ -25,6 +25,7 @@ from . import sales_performance_evaluation_print
 from . import sales_performance_incentive_plan
 from . import sales_performance_incentive_rule
 from . import sales_performance_incentive_statement
+from . import sales_performance_incentive_hold
 from . import sales_performance_training_course
 from . import sales_performance_training_session
 from . import sales_performance_training_record

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import date_utils
 
-from ..engine import payout, periods, proration
+from ..engine import collection, crediting, payout, periods, proration
 
 
 class SalesPerformanceIncentivePlan(models.Model):
@@ -84,9 +84,18 @@ class SalesPerformanceIncentivePlan(models.Model):
         "sales.performance.incentive.statement", "plan_id", string="Statements"
     )
     statement_count = fields.Integer(compute="_compute_statement_count")
+    hold_days = fields.Integer(
+        default=90,
+        tracking=True,
+        help="Commissions payable on collection: what is still held on an invoice "
+        "unpaid this many days after its due date is forfeited.",
+    )
 
     _date_range = models.Constraint(
         "CHECK (date_from <= date_to)", "The plan must end after it starts."
+    )
+    _hold_days_positive = models.Constraint(
+        "CHECK (hold_days >= 0)", "The hold days cannot be negative."
     )
 
     # ------------------------------------------------------------------
@@ -364,13 +373,22 @@ class SalesPerformanceIncentivePlan(models.Model):
         for user in users:
             by_window[windows.get(user.id, (date_from, date_to))].append(user.id)
         achieved = defaultdict(dict)
+        timeline = self.env["sales.performance.team.membership"]._timeline({company.id})
         for metric in Metric.browse(sorted(metric_ids)):
             for (first, last), user_ids in by_window.items():
                 achieved[metric.id].update(
                     self._achieved_by_user(
-                        metric, first, last, self.env["res.users"].browse(user_ids)
+                        metric,
+                        first,
+                        last,
+                        self.env["res.users"].browse(user_ids),
+                        timeline,
                     )
                 )
+        overrides = self._override_bases(users, date_from, date_to, rules, timeline)
+        invoice_values, collected = self._collection_basis(
+            users, date_from, date_to, rules, timeline
+        )
         shares = {
             user_id: proration.share(window, date_from, date_to)
             for user_id, window in windows.items()
@@ -418,6 +436,14 @@ class SalesPerformanceIncentivePlan(models.Model):
                     achieved.get(metric_id, {}).get(user.id, 0.0) if metric_id else 0.0
                 )
                 target = targets.get((user.id, metric_id))
+                override = None
+                if rule.get("kind") == "override":
+                    override = overrides.get(
+                        (rule.get("id"), rule.get("name"), user.id)
+                    )
+                    base, target = (
+                        (override[0], override[1]) if override else (0.0, None)
+                    )
                 applied = rule
                 if share is not None:
                     target = proration.prorate_target(target, share)
@@ -432,12 +458,212 @@ class SalesPerformanceIncentivePlan(models.Model):
                             result_rule.explanation,
                         )
                     )
+                if rule.get("payable_on_collection"):
+                    self._hold_until_collected(
+                        result_rule,
+                        invoice_values.get(rule["metric_id"], {}).get(user.id, {}),
+                        collected,
+                        lang_env,
+                    )
+                if rule.get("kind") == "override":
+                    result_rule.explanation = " ".join(
+                        (
+                            self._override_sentence(override, lang_env),
+                            result_rule.explanation,
+                        )
+                    )
                 # the rule as applied (prorated): what the line keeps
                 lines.append((applied, base, target, result_rule))
             result[user.id] = lines
         return result
 
-    def _achieved_by_user(self, metric, date_from, date_to, users):
+    def _collection_basis(self, users, date_from, date_to, rules, timeline):
+        """For the rules payable on collection: each salesperson's credited
+        amount per invoice (``{metric id: {user id: {invoice id: value}}}``,
+        one query per metric) and the invoices' collection status at the end
+        of the period (``{invoice id: (collected share, due date)}``, one
+        grouped read)."""
+        self.ensure_one()
+        metric_ids = {r["metric_id"] for r in rules if r.get("payable_on_collection")}
+        if not metric_ids or not users:
+            return {}, {}
+        tz_name = periods.counting_tz(self.company_id.resource_calendar_id.tz)
+        values = {}
+        for metric in self.env["sales.performance.metric"].sudo().browse(metric_ids):
+            values[metric.id] = metric._credited_by_record(
+                date_from, date_to, tz_name, self.company_id, users, timeline
+            )
+        invoice_ids = {
+            invoice_id
+            for by_user in values.values()
+            for by_invoice in by_user.values()
+            for invoice_id in by_invoice
+        }
+        return values, self._collected_shares(invoice_ids, date_to)
+
+    def _collected_shares(self, invoice_ids, day):
+        """``{invoice id: (collected share on ``day``, due date)}``."""
+        if not invoice_ids:
+            return {}
+        paid = dict(
+            self.env["sales.performance.collection"]
+            .sudo()
+            ._read_group(
+                [("invoice_id", "in", list(invoice_ids)), ("date", "<=", day)],
+                ["invoice_id"],
+                ["amount:sum"],
+            )
+        )
+        invoices = self.env["account.move"].sudo().browse(list(invoice_ids))
+        invoices.fetch(["amount_total_signed", "invoice_date_due"])
+        return {
+            invoice.id: (
+                collection.collected_share(
+                    paid.get(invoice, 0.0), invoice.amount_total_signed
+                ),
+                invoice.invoice_date_due,
+            )
+            for invoice in invoices
+        }
+
+    def _hold_until_collected(self, result, values, collected, lang_env):
+        """Make ``result`` (a commission Payout) payable on collection: what
+        was earned is spread over its invoices, each payable by the share of
+        it collected; ``result.holds`` keeps the detail."""
+        earned = result.amount
+        result.earned = earned
+        result.holds = []
+        payable_total = 0.0
+        for invoice_id, part in collection.spread(earned, values).items():
+            share, due = collected.get(invoice_id, (0.0, False))
+            due_now, _held = collection.payable(part, share)
+            payable_total += due_now
+            result.holds.append((invoice_id, part, due_now, due))
+        result.amount = payable_total
+        result.explanation = " ".join(
+            (
+                result.explanation,
+                lang_env._(
+                    "Payable on collection: %(payable)s of the %(earned)s earned is "
+                    "payable now, in proportion to what the customers paid of the "
+                    "invoices; %(held)s is held until they pay.",
+                    payable=payout.fmt(round(payable_total, 2)),
+                    earned=payout.fmt(round(earned, 2)),
+                    held=payout.fmt(round(earned - payable_total, 2)),
+                ),
+            )
+        )
+
+    def _override_bases(self, users, date_from, date_to, rules, timeline):
+        """Base of each override rule for each of ``users`` who earns it:
+        ``{(rule id, rule name, user id): (base, team target, teams, members)}``.
+        The credited figures of the teams (each share counted for the team
+        its user was in on the document's date) come from one query per
+        metric; the teams' targets from one grouped read."""
+        self.ensure_one()
+        override_rules = [r for r in rules if r.get("kind") == "override"]
+        if not override_rules or not users:
+            return {}
+        company = self.company_id
+        Team = self.env["crm.team"].sudo()
+        led = Team.search(
+            [("user_id", "in", users.ids), ("company_id", "=", company.id)]
+        )
+        led_by = defaultdict(set)
+        for team in led:
+            led_by[team.user_id.id].add(team.id)
+        tz_name = periods.counting_tz(company.resource_calendar_id.tz)
+        values_of = {}
+        result = {}
+        for rule in override_rules:
+            metric = (
+                self.env["sales.performance.metric"].sudo().browse(rule["metric_id"])
+            )
+            if metric.id not in values_of:
+                values = defaultdict(float)
+                for (_company, user_id, team_id), value in metric._compute_values(
+                    date_from, date_to, tz_name, {company.id}, timeline
+                ).items():
+                    values[(user_id, team_id)] += value
+                values_of[metric.id] = values
+            for user in users:
+                if rule.get("override_user_id"):
+                    if rule["override_user_id"] != user.id:
+                        continue
+                    teams = set(rule.get("override_team_ids") or ()) or led_by[user.id]
+                else:
+                    teams = led_by[user.id]
+                    if rule.get("override_team_ids"):
+                        teams &= set(rule["override_team_ids"])
+                if not teams:
+                    continue
+                base, members = crediting.override_base(
+                    values_of[metric.id],
+                    teams,
+                    user.id,
+                    rule.get("override_include_own"),
+                )
+                result[(rule.get("id"), rule.get("name"), user.id)] = (
+                    base,
+                    None,
+                    Team.browse(sorted(teams)),
+                    members,
+                )
+        self._override_targets(result, override_rules, date_from, date_to)
+        return result
+
+    def _override_targets(self, bases, rules, date_from, date_to):
+        """Fill the team targets of the override ``bases`` (the sum of the
+        teams' targets on the rule's metric in the period): one grouped read."""
+        metric_ids = {rule["metric_id"] for rule in rules}
+        team_ids = {team.id for _b, _t, teams, _m in bases.values() for team in teams}
+        if not team_ids:
+            return
+        groups = (
+            self.env["sales.performance.target"]
+            .sudo()
+            ._read_group(
+                [
+                    ("team_id", "in", list(team_ids)),
+                    ("user_id", "=", False),
+                    ("metric_id", "in", list(metric_ids)),
+                    ("company_id", "=", self.company_id.id),
+                    ("date_from", ">=", date_from),
+                    ("date_to", "<=", date_to),
+                    ("state", "in", ["active", "closed"]),
+                ],
+                ["team_id", "metric_id"],
+                ["target_value:sum"],
+            )
+        )
+        team_targets = {(team.id, metric.id): total for team, metric, total in groups}
+        metric_of = {
+            (rule.get("id"), rule.get("name")): rule["metric_id"] for rule in rules
+        }
+        for key, (base, _target, teams, members) in bases.items():
+            metric_id = metric_of[key[:2]]
+            total = sum(team_targets.get((team.id, metric_id), 0.0) for team in teams)
+            bases[key] = (base, total or None, teams, members)
+
+    def _override_sentence(self, override, lang_env):
+        """Which teams and members an override line counts, in one sentence."""
+        if not override:
+            return lang_env._("This salesperson leads no team counted by the rule.")
+        _base, _target, teams, members = override
+        users = self.env["res.users"].sudo().browse([u for u in members if u])
+        names = {user.id: user.name for user in users}
+        listed = "; ".join(
+            "%s %s"
+            % (names.get(user_id) or lang_env._("(no salesperson)"), payout.fmt(value))
+            for user_id, value in sorted(members.items(), key=lambda item: -item[1])
+        )
+        return lang_env._(
+            "Override on the results of %(teams)s: %(members)s.",
+            teams=", ".join(teams.mapped("name")),
+            members=listed or "-",
+        )
+
+    def _achieved_by_user(self, metric, date_from, date_to, users, timeline=None):
         """``{user_id: achieved value}`` of ``metric`` over the period, with
         the days counted in each salesperson's time zone like their targets:
         one query per distinct time zone, not per salesperson."""
@@ -450,7 +676,7 @@ class SalesPerformanceIncentivePlan(models.Model):
         for tz_name, tz_users in by_tz.items():
             by_user = defaultdict(float)
             for (_company, user_id, _team), value in metric._compute_values(
-                date_from, date_to, tz_name, {company.id}
+                date_from, date_to, tz_name, {company.id}, timeline
             ).items():
                 by_user[user_id] += value
             for user in tz_users:

@@ -16,6 +16,10 @@ VERSIONED_FIELDS = {
     "max_count",
     "tier_ids",
     "plan_id",
+    "override_user_id",
+    "override_team_ids",
+    "override_include_own",
+    "payable_on_collection",
 }
 
 
@@ -40,6 +44,7 @@ class SalesPerformanceIncentiveRule(models.Model):
             ("commission", "Commission on a metric"),
             ("bonus", "Bonus at attainment"),
             ("spiff", "One-off bonus (SPIFF)"),
+            ("override", "Override on team results"),
         ],
         default="commission",
         required=True,
@@ -76,6 +81,27 @@ class SalesPerformanceIncentiveRule(models.Model):
     )
     tier_ids = fields.One2many(
         "sales.performance.incentive.tier", "rule_id", string="Tiers", copy=True
+    )
+    override_user_id = fields.Many2one(
+        "res.users",
+        string="Override Earner",
+        help="Override: who earns it (empty: the leader of each team, on the teams "
+        "they lead).",
+    )
+    override_team_ids = fields.Many2many(
+        "crm.team",
+        string="Override Teams",
+        help="Override: the teams whose results count (empty: the teams the earner "
+        "leads).",
+    )
+    payable_on_collection = fields.Boolean(
+        help="Commission on invoiced revenue: payable only as the customers pay the "
+        "invoices; the rest is held, released by later statements, and forfeited "
+        "when an invoice is still unpaid the plan's hold days after its due date.",
+    )
+    override_include_own = fields.Boolean(
+        string="Include Own Deals",
+        help="Override: also count the earner's own credited deals.",
     )
     summary = fields.Char(compute="_compute_summary")
 
@@ -135,7 +161,14 @@ class SalesPerformanceIncentiveRule(models.Model):
     # Constraints
     # ------------------------------------------------------------------
     @api.constrains(
-        "kind", "metric_id", "gate", "cap", "amount", "max_count", "tier_ids"
+        "kind",
+        "metric_id",
+        "gate",
+        "cap",
+        "amount",
+        "max_count",
+        "tier_ids",
+        "payable_on_collection",
     )
     def _check_rule(self):
         for rule in self:
@@ -159,7 +192,7 @@ class SalesPerformanceIncentiveRule(models.Model):
                         rule=rule.name,
                     )
                 )
-            if rule.kind in ("commission", "spiff") and not rule.metric_id:
+            if rule.kind in ("commission", "spiff", "override") and not rule.metric_id:
                 raise ValidationError(
                     self.env._("The rule %(rule)s needs a metric.", rule=rule.name)
                 )
@@ -169,6 +202,16 @@ class SalesPerformanceIncentiveRule(models.Model):
                         "A SPIFF pays per record: %(metric)s sums amounts, "
                         "choose a metric that counts records.",
                         metric=rule.metric_id.name,
+                    )
+                )
+            if rule.payable_on_collection and (
+                rule.kind != "commission" or rule.metric_id.model_name != "account.move"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Only a commission on invoices can be payable on collection "
+                        "(%(rule)s).",
+                        rule=rule.name,
                     )
                 )
             rule._check_tiers()
@@ -257,6 +300,10 @@ class SalesPerformanceIncentiveRule(models.Model):
             "cap": self.cap,
             "amount": self.amount,
             "max_count": self.max_count,
+            "override_user_id": self.override_user_id.id or False,
+            "override_team_ids": self.override_team_ids.ids,
+            "override_include_own": self.override_include_own,
+            "payable_on_collection": self.payable_on_collection,
             "summary": "%s: %s" % (self.name, self._summary()),
             "tiers": [
                 {

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import clawback
+from ..engine import clawback, collection
 from ..engine.payout import fmt
 from . import bulk
 
@@ -15,6 +15,8 @@ LINE_TYPES = [
     ("rule", "Rule"),
     ("band", "Band detail"),
     ("clawback", "Clawback"),
+    ("release", "Released on collection"),
+    ("forfeit", "Forfeited (unpaid)"),
     ("adjustment", "Manual adjustment"),
 ]
 
@@ -416,6 +418,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
         Line.invalidate_model()
         statements.invalidate_recordset(["line_ids"])
         vals_list = []
+        hold_specs = []
         header = {}
         groups = statements.grouped(lambda s: (s.plan_id, s.date_from, s.date_to))
         for (plan, date_from, date_to), members in groups.items():
@@ -448,10 +451,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 for sequence, (rule, base, target, result) in enumerate(
                     results.get(statement.user_id.id, []), start=1
                 ):
+                    if result.holds:
+                        # the rule line is the first of its vals
+                        hold_specs.append((len(vals_list), result.holds))
                     vals_list += localized._line_vals(
                         sequence * 10, rule, base, target, result, live_rule_ids
                     )
         vals_list += statements._clawback_vals()
+        vals_list += statements._release_vals()
         related = {
             statement.id: {
                 "user_id": statement.user_id.id,
@@ -462,9 +469,23 @@ class SalesPerformanceIncentiveStatement(models.Model):
             }
             for statement in statements
         }
-        bulk.insert(
+        line_ids = bulk.insert(
             Line, [dict(vals, **related[vals["statement_id"]]) for vals in vals_list]
         )
+        if hold_specs:
+            self.env["sales.performance.incentive.hold"].sudo().create(
+                [
+                    {
+                        "line_id": line_ids[index],
+                        "invoice_id": invoice_id,
+                        "earned": earned,
+                        "payable": payable,
+                        "date_due": date_due,
+                    }
+                    for index, holds in hold_specs
+                    for invoice_id, earned, payable, date_due in holds
+                ]
+            )
         statements._write_totals(vals_list, header, created or self.browse())
 
     def _write_totals(self, vals_list, header, created):
@@ -542,11 +563,15 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 gate_applied=result.gate_applied,
                 cap_applied=result.cap_applied,
                 amount=self.currency_id.round(result.amount),
+                earned_amount=self.currency_id.round(result.earned or 0.0),
+                held_amount=self.currency_id.round(
+                    (result.earned or 0.0) - result.amount if result.holds else 0.0
+                ),
                 explanation=result.explanation,
                 rule_snapshot=json.dumps(rule, sort_keys=True),
             )
         ]
-        if rule.get("kind") == "commission" and len(result.parts) >= 1:
+        if rule.get("kind") in ("commission", "override") and result.parts:
             for index, part in enumerate(result.parts, start=1):
                 vals.append(
                     dict(
@@ -611,8 +636,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 line.statement_id.assigned_to or line.date_to,
             )
         )
+        timeline = self.env["sales.performance.team.membership"]._timeline(
+            set(origins.statement_id.company_id.ids)
+        )
         for (plan, metric, date_from, date_to), lines in groups.items():
-            values = plan._achieved_by_user(metric, date_from, date_to, lines.user_id)
+            values = plan._achieved_by_user(
+                metric, date_from, date_to, lines.user_id, timeline
+            )
             for line in lines:
                 current[line.id] = values.get(line.user_id.id, 0.0)
         # each statement looks at its own salesperson's lines of the plan only:
@@ -675,6 +705,124 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 )
         return vals_list
 
+    def _release_vals(self):
+        """Commissions held until collection: each draft statement releases,
+        per invoice of an approved or paid earlier statement of its
+        salesperson and plan, what became payable since (earned × the share
+        collected by its period end − what was paid or released), or forfeits
+        what is still held on an invoice unpaid the plan's hold days after
+        its due date."""
+        Hold = self.env["sales.performance.incentive.hold"].sudo()
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
+        holds = Hold.search(
+            [
+                ("statement_id.state", "in", ["approved", "paid"]),
+                ("user_id", "in", self.user_id.ids),
+                ("plan_id", "in", self.plan_id.ids),
+            ]
+        )
+        if not holds:
+            return []
+        settled = defaultdict(lambda: [0.0, False])
+        for hold, line_type, amount in Line._read_group(
+            [
+                ("hold_id", "in", holds.ids),
+                ("statement_id.state", "!=", "cancel"),
+                ("statement_id", "not in", self.ids),
+            ],
+            ["hold_id", "line_type"],
+            ["amount:sum"],
+        ):
+            if line_type == "forfeit":
+                settled[hold.id][1] = True
+            else:
+                settled[hold.id][0] += amount
+        holds.fetch(["invoice_id", "earned", "payable", "date_due", "line_id"])
+        by_owner = holds.grouped(lambda h: (h.user_id, h.plan_id))
+        vals_list = []
+        for statement in self:
+            mine = by_owner.get((statement.user_id, statement.plan_id), Hold)
+            mine = mine.filtered(lambda h, s=statement: h.line_id.date_to < s.date_from)
+            if not mine:
+                continue
+            shares = statement.plan_id._collected_shares(
+                set(mine.invoice_id.ids), statement.date_to
+            )
+            env = statement.with_context(
+                lang=statement.user_id.lang or self.env.lang or "en_US"
+            ).env
+            for hold in mine:
+                released, forfeited = settled[hold.id]
+                if forfeited:
+                    continue
+                paid = hold.payable + released
+                share, _due = shares.get(hold.invoice_id.id, (0.0, False))
+                amount = statement.currency_id.round(
+                    collection.release(hold.earned, share, paid)
+                )
+                common = {
+                    "statement_id": statement.id,
+                    "rule_id": hold.line_id.rule_id.id,
+                    "metric_id": hold.line_id.metric_id.id,
+                    "kind": hold.line_id.kind,
+                    "origin_line_id": hold.line_id.id,
+                    "hold_id": hold.id,
+                    "base": 0.0,
+                }
+                params = {
+                    "invoice": hold.invoice_id.name,
+                    "earned": fmt(hold.earned),
+                    "from": hold.line_id.date_from,
+                    "to": hold.line_id.date_to,
+                }
+                if not statement.currency_id.is_zero(amount):
+                    vals_list.append(
+                        dict(
+                            common,
+                            sequence=910,
+                            line_type="release",
+                            amount=amount,
+                            name=env._("Released on collection: %(invoice)s", **params),
+                            explanation=env._(
+                                "%(invoice)s is %(share)s%% paid by %(day)s: of the "
+                                "%(earned)s earned on it in %(from)s → %(to)s, "
+                                "%(amount)s more is payable now (%(paid)s was paid "
+                                "before).",
+                                share=fmt(round(share * 100, 2)),
+                                day=statement.date_to,
+                                amount=fmt(amount),
+                                paid=fmt(paid),
+                                **params,
+                            ),
+                        )
+                    )
+                elif collection.is_forfeited(
+                    hold.date_due,
+                    statement.plan_id.hold_days,
+                    statement.date_to,
+                    share,
+                ):
+                    vals_list.append(
+                        dict(
+                            common,
+                            sequence=920,
+                            line_type="forfeit",
+                            amount=0.0,
+                            name=env._("Forfeited: %(invoice)s", **params),
+                            explanation=env._(
+                                "%(invoice)s is still unpaid %(days)s days after its "
+                                "due date %(due)s: the %(held)s held of the "
+                                "%(earned)s earned on it in %(from)s → %(to)s is "
+                                "forfeited.",
+                                days=statement.plan_id.hold_days,
+                                due=hold.date_due,
+                                held=fmt(hold.earned - paid),
+                                **params,
+                            ),
+                        )
+                    )
+        return vals_list
+
 
 class SalesPerformanceIncentiveStatementLine(models.Model):
     _name = "sales.performance.incentive.statement.line"
@@ -702,7 +850,12 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
     )
     metric_id = fields.Many2one("sales.performance.metric", ondelete="set null")
     kind = fields.Selection(
-        [("commission", "Commission"), ("bonus", "Bonus"), ("spiff", "SPIFF")]
+        [
+            ("commission", "Commission"),
+            ("bonus", "Bonus"),
+            ("spiff", "SPIFF"),
+            ("override", "Override"),
+        ]
     )
     name = fields.Char(string="Description", required=True)
     base = fields.Float(digits=(16, 2))
@@ -722,6 +875,19 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
         string="Adjusts",
         ondelete="restrict",
         index="btree_not_null",
+    )
+    earned_amount = fields.Monetary(
+        string="Earned",
+        help="Payable on collection: what the rule earned; the amount is what is "
+        "payable now, the rest is held.",
+    )
+    held_amount = fields.Monetary(string="Held")
+    hold_id = fields.Many2one(
+        "sales.performance.incentive.hold",
+        string="Held on Invoice",
+        ondelete="restrict",
+        index="btree_not_null",
+        help="Release and forfeit lines: the held commission they settle.",
     )
 
     @api.constrains("line_type", "name", "amount")

@@ -22,3 +22,5 @@ from . import test_tours
 from . import test_bulk
 from . import test_migrations
 from . import test_crediting
+from . import test_incentive_override
+from . import test_incentive_collection
