@@ -69,12 +69,14 @@ class TestIncentiveOverride(IncentiveCommon):
             override_user_id=self.sp1.id, override_team_ids=[(6, 0, self.team.ids)]
         )
         statements = self._by_user(plan.generate_statements(*JAN))
-        # sp1 earns on the Incentive Team without her own 90,000: 180,000 x 1 %
+        # sp1 earns on the Incentive Team without her own 90,000: sp2 120,000 +
+        # sp3 60,000 + the leader's 10,000 (the leader is in no team, so her deal
+        # counts for the team on its record) = 190,000; 1 % = 1,900
         line = statements[self.sp1].line_ids.filtered(
             lambda line: line.line_type == "rule"
         )
-        self.assertAlmostEqual(line.base, 180000.0)
-        self.assertAlmostEqual(line.amount, 1800.0)
+        self.assertAlmostEqual(line.base, 190000.0)
+        self.assertAlmostEqual(line.amount, 1900.0)
         # the leader earns nothing from a rule named for somebody else
         leader_line = statements[self.leader].line_ids.filtered(
             lambda line: line.line_type == "rule"
