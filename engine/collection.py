@@ -57,3 +57,14 @@ def is_forfeited(date_due, hold_days, day, share):
     if share >= 1.0 or not date_due:
         return False
     return day > date_due + timedelta(days=max(hold_days or 0, 0))
+
+
+def credited_back(paid, credited, total, taken=0.0):
+    """What to claw back, at the original rate, of the commission ``paid`` on
+    an invoice of ``total`` of which ``credited`` was credited (credit notes)
+    since: the paid share of the credited part, less what was ``taken``
+    already (a negative amount, or 0)."""
+    if not total or credited <= 0:
+        return 0.0
+    due = -paid * min(credited / total, 1.0)
+    return min(due - taken, 0.0)

@@ -667,6 +667,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     target=line.target_value or None,
                     rule=json.loads(line.rule_snapshot or "{}"),
                 )
+                if origin.rule.get("payable_on_collection"):
+                    # paid per invoice as collected: its holds settle credits
+                    # (see _release_vals), not the base of the period
+                    continue
                 done_base, done_amount = applied[line.id]
                 taken = clawback.compute(
                     origin,
@@ -723,7 +727,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
         )
         if not holds:
             return []
-        settled = defaultdict(lambda: [0.0, False])
+        # per hold: released so far, forfeited, clawed back so far
+        settled = defaultdict(lambda: [0.0, False, 0.0])
         for hold, line_type, amount in Line._read_group(
             [
                 ("hold_id", "in", holds.ids),
@@ -735,6 +740,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
         ):
             if line_type == "forfeit":
                 settled[hold.id][1] = True
+            elif line_type == "clawback":
+                settled[hold.id][2] += amount
             else:
                 settled[hold.id][0] += amount
         holds.fetch(["invoice_id", "earned", "payable", "date_due", "line_id"])
@@ -748,14 +755,27 @@ class SalesPerformanceIncentiveStatement(models.Model):
             shares = statement.plan_id._collected_shares(
                 set(mine.invoice_id.ids), statement.date_to
             )
+            credited = statement._credited_amounts(mine.invoice_id)
             env = statement.with_context(
                 lang=statement.user_id.lang or self.env.lang or "en_US"
             ).env
             for hold in mine:
-                released, forfeited = settled[hold.id]
+                released, forfeited, taken = settled[hold.id]
+                paid = hold.payable + released
+                back = statement.currency_id.round(
+                    collection.credited_back(
+                        paid,
+                        credited.get(hold.invoice_id.id, 0.0),
+                        hold.invoice_id.amount_total_signed,
+                        taken,
+                    )
+                )
+                if not statement.currency_id.is_zero(back):
+                    vals_list.append(
+                        statement._credited_back_vals(hold, back, paid, env)
+                    )
                 if forfeited:
                     continue
-                paid = hold.payable + released
                 share, _due = shares.get(hold.invoice_id.id, (0.0, False))
                 amount = statement.currency_id.round(
                     collection.release(hold.earned, share, paid)
@@ -822,6 +842,53 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         )
                     )
         return vals_list
+
+    def _credited_amounts(self, invoices):
+        """``{invoice id: credited amount}``: the posted credit notes of
+        ``invoices`` dated up to this statement's period end (one query)."""
+        self.ensure_one()
+        return {
+            invoice.id: abs(total)
+            for invoice, total in self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("reversed_entry_id", "in", invoices.ids),
+                    ("move_type", "=", "out_refund"),
+                    ("state", "=", "posted"),
+                    ("invoice_date", "<=", self.date_to),
+                ],
+                ["reversed_entry_id"],
+                ["amount_total_signed:sum"],
+            )
+        }
+
+    def _credited_back_vals(self, hold, amount, paid, env):
+        """A clawback line: part of the commission paid on ``hold``'s invoice
+        is taken back at the original rate, the invoice being credited."""
+        self.ensure_one()
+        return {
+            "statement_id": self.id,
+            "sequence": 905,
+            "line_type": "clawback",
+            "rule_id": hold.line_id.rule_id.id,
+            "metric_id": hold.line_id.metric_id.id,
+            "kind": hold.line_id.kind,
+            "origin_line_id": hold.line_id.id,
+            "hold_id": hold.id,
+            "base": 0.0,
+            "amount": amount,
+            "name": env._("Credited: %(invoice)s", invoice=hold.invoice_id.name),
+            "explanation": env._(
+                "%(invoice)s was credited after its commission was paid: of the "
+                "%(paid)s paid on it in %(from)s → %(to)s, %(amount)s is taken back "
+                "at the rate originally applied.",
+                invoice=hold.invoice_id.name,
+                paid=fmt(paid),
+                amount=fmt(-amount),
+                **{"from": hold.line_id.date_from, "to": hold.line_id.date_to},
+            ),
+        }
 
 
 class SalesPerformanceIncentiveStatementLine(models.Model):

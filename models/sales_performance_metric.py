@@ -152,48 +152,51 @@ class SalesPerformanceMetric(models.Model):
 
     def _field_error(self, role, problem, field, model):
         """Why the field of ``role`` cannot be used, as one whole sentence."""
-        _ = self.env._
         params = {"field": field, "model": model}
         missing = problem == "missing"
         if role == "date":
             if missing:
-                return _(
+                return self.env._(
                     "The date field %(field)s is not a field of %(model)s.", **params
                 )
-            return _(
+            return self.env._(
                 "The date field %(field)s is not stored in the database.", **params
             )
         if role == "user":
             if missing:
-                return _(
+                return self.env._(
                     "The salesperson field %(field)s is not a field of %(model)s.",
                     **params,
                 )
-            return _(
+            return self.env._(
                 "The salesperson field %(field)s is not stored in the database.",
                 **params,
             )
         if role == "team":
             if missing:
-                return _(
+                return self.env._(
                     "The sales team field %(field)s is not a field of %(model)s.",
                     **params,
                 )
-            return _(
+            return self.env._(
                 "The sales team field %(field)s is not stored in the database.",
                 **params,
             )
         if role == "sum":
             if missing:
-                return _(
+                return self.env._(
                     "The summed field %(field)s is not a field of %(model)s.", **params
                 )
-            return _(
+            return self.env._(
                 "The summed field %(field)s is not stored in the database.", **params
             )
         if missing:
-            return _("The key field %(field)s is not a field of %(model)s.", **params)
-        return _("The key field %(field)s is not stored in the database.", **params)
+            return self.env._(
+                "The key field %(field)s is not a field of %(model)s.", **params
+            )
+        return self.env._(
+            "The key field %(field)s is not stored in the database.", **params
+        )
 
     def _validate_definition(self):
         self.ensure_one()

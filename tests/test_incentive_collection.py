@@ -135,6 +135,37 @@ class TestIncentiveCollection(IncentiveCommon):
         # the approved January statement never changed
         self.assertAlmostEqual(january.amount_total, 400.0)
 
+    def test_commission_paid_on_a_credited_invoice_is_clawed_back(self):
+        plan = self._collection_plan()
+        self._pay(self.invoice_a, 10000.0, date(2031, 1, 20))
+        january = plan.generate_statements(*JAN)
+        line = january.line_ids.filtered(lambda line: line.line_type == "rule")
+        # A fully paid: its 1,000 payable; B unpaid: 500 held
+        self.assertAlmostEqual(line.amount, 1000.0)
+        self._approve(january)
+        # in February 2,500 of A is credited (the customer is refunded)
+        refund = self.invoice_a._reverse_moves(
+            [{"invoice_date": date(2031, 2, 3), "date": date(2031, 2, 3)}]
+        )
+        refund.invoice_line_ids.price_unit = 2500.0
+        refund.action_post()
+        february = plan.generate_statements(*FEB)
+        back = february.line_ids.filtered(
+            lambda line: line.line_type == "clawback" and line.hold_id
+        )
+        # 1,000 paid on A x 2,500 / 10,000 credited = 250 taken back
+        self.assertAlmostEqual(back.amount, -250.0)
+        self.assertEqual(back.hold_id.invoice_id, self.invoice_a)
+        self.assertIn("credited", back.explanation)
+        self._approve(february)
+        # taken once: March takes nothing more back
+        march = plan.generate_statements(date(2031, 3, 1), date(2031, 3, 31))
+        self.assertFalse(
+            march.line_ids.filtered(
+                lambda line: line.line_type == "clawback" and line.hold_id
+            )
+        )
+
     def test_only_commissions_on_invoices_are_payable_on_collection(self):
         with self.assertRaises(ValidationError):
             self._plan(

@@ -40,3 +40,14 @@ def test_forfeit_after_hold_days_past_due():
     # fully collected: never forfeited
     assert not collection.is_forfeited(due, 30, date(2026, 9, 1), 1.0)
     assert not collection.is_forfeited(None, 30, date(2026, 9, 1), 0.0)
+
+
+def test_credited_back_at_the_original_rate():
+    # 400 paid on a 10,000 invoice; 2,500 of it credited: 400 x 25 % = 100 back
+    assert collection.credited_back(400.0, 2500.0, 10000.0) == pytest.approx(-100.0)
+    # once taken, nothing more; credited in full later: the other 300
+    assert collection.credited_back(400.0, 2500.0, 10000.0, -100.0) == 0.0
+    assert collection.credited_back(400.0, 10000.0, 10000.0, -100.0) == pytest.approx(
+        -300.0
+    )
+    assert collection.credited_back(400.0, 0.0, 10000.0) == 0.0
