@@ -7,22 +7,33 @@
 1. creates a throwaway database ``sp_bench_<size>`` (dropped first) with
    sales_performance, crm, sale, account and gamification installed (no demo),
    and fills it with ``tools/datagen.py``;
-2. creates monthly targets for every salesperson on the six built-in metrics
-   (timed apart: creating targets recomputes them), then measures a full
-   recompute of all targets (``_recompute_batch()``, what the scheduled action
-   runs): wall time, SQL queries, peak Python memory;
-3. Odoo gamification on the same figures: one goal definition per metric it
-   can express, one challenge per metric, one goal per salesperson and month;
-   ``update_goal()`` timed in its default mode and in batch mode;
-4. a plain SQL ``GROUP BY`` per metric (the floor);
-5. checks that the three agree for every salesperson x metric x month and
-   writes ``bench/results-<size>.txt``, ending with one ``BENCH ...`` line.
+2. creates monthly targets for every salesperson and every sales team on the
+   seven built-in metrics (timed apart: creating targets recomputes them),
+   then measures a full recompute of all targets (``_recompute_batch()``, what
+   the scheduled action runs): wall time, SQL queries, peak Python memory;
+3. Odoo gamification: one goal definition per metric it can express, one
+   challenge per metric, one goal per salesperson and month; ``update_goal()``
+   timed in its default mode and in batch mode;
+4. a plain SQL ``GROUP BY`` per metric computing the same credited figures as
+   the addon (the floor, written apart from the addon's SQL): each credit split
+   line's user gets its percent of the document (100 % to the document's
+   salesperson without lines), and a share counts for the team its user was a
+   member of on the document's day (the team history; the document's team when
+   the user was in none);
+5. checks that the addon and the floor agree for every salesperson x metric x
+   month and every team x metric x month, and that gamification agrees with a
+   plain SQL ``GROUP BY`` without crediting (each document 100 % to its
+   salesperson: gamification cannot split credit nor follow a team history),
+   and writes ``bench/results-<size>.txt``, ending with one ``BENCH ...`` line.
 
 ``--check`` (the ``bench`` stage of ``tools/run_tests.sh``, on ``--size tiny``)
 runs the correctness checks only, without timing and without a results file:
-the generated data is what Odoo itself would store, the addon's figures,
-gamification (default and batch mode) and the SQL floor agree, and a full
-recompute costs as many queries for all the salespeople as for half of them.
+the generated data is what Odoo itself would store (credit splits,
+collections and team history included), the addon's figures (salespeople and
+teams) and the SQL floor agree, gamification (default and batch mode) agrees
+with SQL without crediting and so does the addon once the credit splits are
+removed, and a full recompute costs as many queries for all the salespeople as
+for half of them.
 It prints one ``CHECK <name>: OK`` or ``CHECK <name>: FAIL ...`` line per
 check and a last line ``BENCH size=... checks=N failed=M``.
 
@@ -38,7 +49,8 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
 import datagen
 
@@ -92,32 +104,47 @@ GAMIFICATION = {
         "user": "user_id",
         "domain": "[('active', '=', False), ('date_done', '!=', False)]",
     },
+    "metric_collected_revenue": {
+        "model": "sales.performance.collection",
+        "mode": "sum",
+        "field": "amount",
+        "date": "date",
+        "user": "user_id",
+        "domain": "[]",
+    },
 }
 METRICS = list(GAMIFICATION)
+# gamification counts each record 100 % for its salesperson: it is compared
+# with the SQL GROUP BY without crediting
+GAMIFICATION_METRICS = [x for x, spec in GAMIFICATION.items() if spec]
 
 
 # ----------------------------------------------------------------------
 # Targets (this addon)
 # ----------------------------------------------------------------------
 def create_targets(env, data, activate=True):
-    """One monthly target per salesperson x built-in metric x month (the
-    create recomputes them once)."""
+    """One monthly target per salesperson x built-in metric x month and one
+    per sales team x built-in metric x month (the create recomputes them
+    once)."""
     Target = env["sales.performance.target"].with_context(
         tracking_disable=True, mail_create_nolog=True, mail_notrack=True
     )
     metrics = [env.ref(f"sales_performance.{xmlid}") for xmlid in METRICS]
+    assignees = [(uid, data.team_of_user[uid], 1) for uid in data.user_ids]
+    assignees += [(False, tid, data.size.team_size) for tid in data.team_ids]
     vals_list = [
         {
             "user_id": uid,
-            "team_id": data.team_of_user[uid],
+            "team_id": tid,
             "company_id": data.company_id,
             "metric_id": metric.id,
             "date_from": date_from,
             "date_to": date_to,
-            "target_value": 10.0 if metric.value_type == "number" else 50_000.0,
+            "target_value": (10.0 if metric.value_type == "number" else 50_000.0)
+            * people,
         }
         for metric in metrics
-        for uid in data.user_ids
+        for uid, tid, people in assignees
         for date_from, date_to in data.months
     ]
     targets = Target.create(vals_list)
@@ -127,84 +154,175 @@ def create_targets(env, data, activate=True):
     return targets
 
 
+def bench_targets(env, data):
+    """The targets of a previous run: the salespeople's and the teams'."""
+    return env["sales.performance.target"].search(
+        [
+            "|",
+            ("user_id", "in", data.user_ids),
+            "&",
+            ("user_id", "=", False),
+            ("team_id", "in", data.team_ids),
+        ]
+    )
+
+
 def addon_values(env, targets):
-    """``{(metric xmlid, user id, month start): achieved}`` as stored."""
+    """``({(metric xmlid, user id, month start): achieved}, {(metric xmlid,
+    team id, month start): achieved})`` as stored: the salespeople's targets,
+    the teams' targets."""
     xmlids = {env.ref(f"sales_performance.{x}").id: x for x in METRICS}
     env.flush_all()
     env.cr.execute(
-        "SELECT metric_id, user_id, date_from, achieved_value "
+        "SELECT metric_id, user_id, team_id, date_from, achieved_value "
         "FROM sales_performance_target WHERE id = ANY(%s)",
         [targets.ids],
     )
-    return {
-        (xmlids[metric_id], uid, date_from): value or 0.0
-        for metric_id, uid, date_from, value in env.cr.fetchall()
-    }
+    by_user, by_team = {}, {}
+    for metric_id, uid, tid, date_from, value in env.cr.fetchall():
+        if uid:
+            by_user[(xmlids[metric_id], uid, date_from)] = value or 0.0
+        else:
+            by_team[(xmlids[metric_id], tid, date_from)] = value or 0.0
+    return by_user, by_team
 
 
 # ----------------------------------------------------------------------
-# The floor: one plain GROUP BY per metric for all months
+# The floor: one plain GROUP BY per metric for all months, with crediting
 # ----------------------------------------------------------------------
-FLOOR_SQL = {
+# The records of each metric in the history: the document whose credit split
+# applies (split_model, split_id), its salesperson and team, its day (in UTC:
+# the bench salespeople work in UTC) and its value.
+FLOOR_SOURCES = {
     "metric_won_revenue": """
-        SELECT user_id, date_trunc('month', date_closed)::date, SUM(expected_revenue)
+        SELECT 'crm.lead' AS split_model, id AS split_id, user_id, team_id,
+               date_closed::date AS day, expected_revenue AS value
           FROM crm_lead
          WHERE type = 'opportunity' AND active AND won_status = 'won'
-           AND company_id = %(company)s AND user_id = ANY(%(users)s)
-           AND date_closed >= %(start)s AND date_closed < %(end)s
-         GROUP BY 1, 2""",
+           AND company_id = %(company)s
+           AND date_closed >= %(start)s AND date_closed < %(end)s""",
     "metric_won_count": """
-        SELECT user_id, date_trunc('month', date_closed)::date, COUNT(*)
+        SELECT 'crm.lead' AS split_model, id AS split_id, user_id, team_id,
+               date_closed::date AS day, 1 AS value
           FROM crm_lead
          WHERE type = 'opportunity' AND active AND won_status = 'won'
-           AND company_id = %(company)s AND user_id = ANY(%(users)s)
-           AND date_closed >= %(start)s AND date_closed < %(end)s
-         GROUP BY 1, 2""",
+           AND company_id = %(company)s
+           AND date_closed >= %(start)s AND date_closed < %(end)s""",
     "metric_confirmed_sales": """
-        SELECT user_id, date_trunc('month', date_order)::date, SUM(amount_untaxed)
+        SELECT 'sale.order' AS split_model, id AS split_id, user_id, team_id,
+               date_order::date AS day, amount_untaxed AS value
           FROM sale_order
-         WHERE state = 'sale' AND company_id = %(company)s AND user_id = ANY(%(users)s)
-           AND date_order >= %(start)s AND date_order < %(end)s
-         GROUP BY 1, 2""",
+         WHERE state = 'sale' AND company_id = %(company)s
+           AND date_order >= %(start)s AND date_order < %(end)s""",
     "metric_invoiced_revenue": """
-        SELECT invoice_user_id, date_trunc('month', invoice_date)::date,
-               SUM(amount_untaxed_signed)
+        SELECT 'account.move' AS split_model, id AS split_id,
+               invoice_user_id AS user_id, team_id, invoice_date AS day,
+               amount_untaxed_signed AS value
           FROM account_move
          WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
-           AND company_id = %(company)s AND invoice_user_id = ANY(%(users)s)
-           AND invoice_date >= %(start)s AND invoice_date < %(end)s
-         GROUP BY 1, 2""",
+           AND company_id = %(company)s
+           AND invoice_date >= %(start)s AND invoice_date < %(end)s""",
+    # a collection is credited like its invoice, on the day of the collection
+    "metric_collected_revenue": """
+        SELECT 'account.move' AS split_model, invoice_id AS split_id, user_id,
+               team_id, date AS day, amount AS value
+          FROM sales_performance_collection
+         WHERE company_id = %(company)s AND date >= %(start)s AND date < %(end)s""",
+    # the first confirmed order of each customer (contacts counted with their
+    # company), credited like that order
     "metric_new_customers": """
-        SELECT user_id, date_trunc('month', day)::date, COUNT(*)
+        SELECT 'sale.order' AS split_model, id AS split_id, user_id, team_id,
+               day::date AS day, 1 AS value
           FROM (SELECT DISTINCT ON (s.company_id, p.commercial_partner_id)
-                       s.user_id, s.date_order AS day
+                       s.id, s.user_id, s.team_id, s.date_order AS day
                   FROM sale_order s JOIN res_partner p ON p.id = s.partner_id
                  WHERE s.state = 'sale' AND s.company_id = %(company)s
                  ORDER BY s.company_id, p.commercial_partner_id, s.date_order, s.id
                ) f
-         WHERE user_id = ANY(%(users)s) AND day >= %(start)s AND day < %(end)s
-         GROUP BY 1, 2""",
+         WHERE day >= %(start)s AND day < %(end)s""",
+    # no split, no team field: the team of the user on the day
     "metric_activities_done": """
-        SELECT user_id, date_trunc('month', date_done)::date, COUNT(*)
+        SELECT NULL AS split_model, NULL::int AS split_id, user_id,
+               NULL::int AS team_id, date_done AS day, 1 AS value
           FROM mail_activity
-         WHERE active = FALSE AND date_done IS NOT NULL AND user_id = ANY(%(users)s)
-           AND date_done >= %(start)s AND date_done < %(end)s
-         GROUP BY 1, 2""",
+         WHERE active = FALSE AND date_done IS NOT NULL
+           AND date_done >= %(start)s AND date_done < %(end)s""",
 }
 
+# The team of each salesperson on each day of the history: of the memberships
+# covering the day, the one started last (then the lowest team id).
+FLOOR_TEAM_DAYS = """
+    CREATE TEMP TABLE bench_team_day AS
+    SELECT DISTINCT ON (m.user_id, d.day) m.user_id, d.day::date AS day, m.team_id
+      FROM sales_performance_team_membership m
+     CROSS JOIN LATERAL generate_series(
+               GREATEST(m.date_from, %(start)s::date),
+               LEAST(m.date_to, %(end)s::date - 1), interval '1 day') AS d(day)
+     WHERE m.company_id = %(company)s
+     ORDER BY m.user_id, d.day, m.date_from DESC NULLS LAST, m.team_id"""
 
-def sql_floor_values(env, data):
-    """``{(metric xmlid, user id, month start): value}`` by plain SQL (dates
-    in UTC, amounts as stored: the data is in the company currency)."""
-    params = {
+# Each split line's user gets its percent of the record, the document's
+# salesperson 100 % without lines; the share counts for the team of its user
+# on the record's day, else for the record's team.
+FLOOR_CREDITED = """
+    SELECT COALESCE(s.user_id, r.user_id), COALESCE(td.team_id, r.team_id),
+           date_trunc('month', r.day)::date,
+           SUM(r.value * COALESCE(s.percent, 100) / 100)
+      FROM (%s) r
+      LEFT JOIN sales_performance_credit_split s
+             ON s.res_model = r.split_model AND s.res_id = r.split_id
+      LEFT JOIN bench_team_day td
+             ON td.user_id = COALESCE(s.user_id, r.user_id) AND td.day = r.day
+     WHERE COALESCE(s.user_id, r.user_id) = ANY(%%(users)s)
+     GROUP BY 1, 2, 3"""
+
+# Without crediting (each record 100 % to its salesperson, what gamification
+# computes): the records of each metric grouped by their salesperson
+FLOOR_UNCREDITED = """
+    SELECT user_id, date_trunc('month', day)::date, SUM(value)
+      FROM (%s) r
+     WHERE user_id = ANY(%%(users)s)
+     GROUP BY 1, 2"""
+CREDITED_SQL = {x: FLOOR_CREDITED % source for x, source in FLOOR_SOURCES.items()}
+UNCREDITED_SQL = {x: FLOOR_UNCREDITED % source for x, source in FLOOR_SOURCES.items()}
+
+
+def _floor_params(data):
+    return {
         "company": data.company_id,
         "users": list(data.user_ids),
         "start": data.date_from,
         "end": datagen._window(data)[1],
     }
+
+
+def sql_floor_values(env, data):
+    """The credited figures by plain SQL (dates in UTC, amounts as stored:
+    the data is in the company currency): ``({(metric xmlid, user id, month
+    start): value}, {(metric xmlid, team id, month start): value})``."""
+    params = _floor_params(data)
+    cr = env.cr
+    cr.execute("DROP TABLE IF EXISTS bench_team_day")
+    cr.execute(FLOOR_TEAM_DAYS, params)
+    cr.execute("ANALYZE bench_team_day")
+    by_user, by_team = defaultdict(float), defaultdict(float)
+    for xmlid in METRICS:
+        cr.execute(CREDITED_SQL[xmlid], params)
+        for uid, tid, month, value in cr.fetchall():
+            by_user[(xmlid, uid, month)] += float(value or 0.0)
+            if tid:
+                by_team[(xmlid, tid, month)] += float(value or 0.0)
+    cr.execute("DROP TABLE bench_team_day")
+    return dict(by_user), dict(by_team)
+
+
+def sql_uncredited_values(env, data):
+    """``{(metric xmlid, user id, month start): value}`` by plain SQL, each
+    record 100 % to its salesperson (what gamification can express)."""
+    params = _floor_params(data)
     result = {}
     for xmlid in METRICS:
-        env.cr.execute(FLOOR_SQL[xmlid], params)
+        env.cr.execute(UNCREDITED_SQL[xmlid], params)
         for uid, month, value in env.cr.fetchall():
             result[(xmlid, uid, month)] = float(value or 0.0)
     return result
@@ -411,13 +529,14 @@ def measure_statements(env, plan, data):
 # ----------------------------------------------------------------------
 # Comparison
 # ----------------------------------------------------------------------
-def compare(data, reference, other, metrics=None, tolerance=TOLERANCE):
-    """Differences ``[(key, reference, other)]`` over every salesperson x
-    metric x month (a missing key is 0)."""
+def compare(data, reference, other, metrics=None, ids=None, tolerance=TOLERANCE):
+    """Differences ``[(key, reference, other)]`` over every salesperson (or
+    each of ``ids``: the teams) x metric x month (a missing key is 0)."""
     metrics = metrics or METRICS
+    ids = data.user_ids if ids is None else ids
     diffs = []
     for xmlid in metrics:
-        for uid in data.user_ids:
+        for uid in ids:
             for date_from, _date_to in data.months:
                 key = (xmlid, uid, date_from)
                 ref, val = reference.get(key, 0.0), other.get(key, 0.0)
@@ -611,14 +730,14 @@ def main(argv=None):
             f"{len(data.user_ids)} salespeople in {len(data.team_ids)} teams, "
             f"{len(data.months)} months {data.date_from} .. {data.date_to}",
         )
+        log(lines, crediting_summary(env, data))
 
         if args.check:
             return run_checks(env, data, args.size, reuse)
 
         # -- this addon ------------------------------------------------------
-        Target = env["sales.performance.target"]
         if reuse:
-            targets = Target.search([("user_id", "in", data.user_ids)])
+            targets = bench_targets(env, data)
         else:
             start = time.perf_counter()
             targets = create_targets(env, data)
@@ -633,23 +752,26 @@ def main(argv=None):
         runs = [measure(env, targets._recompute_batch) for _i in range(3)]
         addon_s, addon_queries = min(r[0] for r in runs), runs[-1][1]
         _t, _q, addon_peak = measure(env, targets._recompute_batch, memory=True)
-        half = targets.filtered(lambda t: t.user_id.id in data.user_ids[::2])
+        half = half_targets(targets, data)
         runs = [measure(env, half._recompute_batch) for _i in range(2)]
         half_s, half_queries = min(r[0] for r in runs), runs[-1][1]
         full_s, full_queries, _p = measure(env, targets.action_recompute)
         cr.commit()
-        addon = addon_values(env, targets)
+        addon, addon_teams = addon_values(env, targets)
+        team_targets = targets.filtered(lambda t: not t.user_id)
         log(lines)
         log(
             lines,
             f"addon full recompute (_recompute_batch, the scheduled action): "
             f"{addon_s:.3f}s, {addon_queries} queries, peak Python memory "
-            f"{addon_peak / 1024 / 1024:.1f} MiB, {len(targets)} targets",
+            f"{addon_peak / 1024 / 1024:.1f} MiB, {len(targets)} targets "
+            f"({len(targets) - len(team_targets)} of salespeople, "
+            f"{len(team_targets)} of teams)",
         )
         log(
             lines,
-            f"  same for half the salespeople ({len(half)} targets): "
-            f"{half_s:.3f}s, {half_queries} queries",
+            f"  same for half the salespeople and half the teams "
+            f"({len(half)} targets): {half_s:.3f}s, {half_queries} queries",
         )
         log(
             lines,
@@ -658,14 +780,30 @@ def main(argv=None):
         )
 
         # -- the floor -------------------------------------------------------
-        floor = {}
-        sql_runs = []
-        for _i in range(3):
-            sql_runs.append(
-                measure(env, lambda: floor.update(sql_floor_values(env, data)))
-            )
+        result = {}
+
+        def floor_run():
+            result["floor"] = sql_floor_values(env, data)
+
+        def uncredited_run():
+            result["uncredited"] = sql_uncredited_values(env, data)
+
+        sql_runs = [measure(env, floor_run) for _i in range(3)]
         sql_s, sql_queries = min(r[0] for r in sql_runs), sql_runs[-1][1]
-        log(lines, f"plain SQL GROUP BY (floor): {sql_s:.3f}s, {sql_queries} queries")
+        floor, floor_teams = result["floor"]
+        log(
+            lines,
+            f"plain SQL GROUP BY with the same crediting (floor: credit splits, "
+            f"team history): {sql_s:.3f}s, {sql_queries} queries",
+        )
+        plain_runs = [measure(env, uncredited_run) for _i in range(3)]
+        plain_s, plain_queries = min(r[0] for r in plain_runs), plain_runs[-1][1]
+        uncredited = result["uncredited"]
+        log(
+            lines,
+            f"  without crediting (each document 100 % to its salesperson, as "
+            f"gamification counts): {plain_s:.3f}s, {plain_queries} queries",
+        )
 
         # -- gamification ----------------------------------------------------
         start = time.perf_counter()
@@ -733,25 +871,33 @@ def main(argv=None):
             )
 
         # -- agreement -------------------------------------------------------
-        gami_metrics = [x for x, spec in GAMIFICATION.items() if spec]
+        gami_metrics = GAMIFICATION_METRICS
         checks = [
-            ("addon vs SQL", compare(data, floor, addon)),
+            ("addon vs SQL floor, salespeople", compare(data, floor, addon)),
             (
-                "gamification default vs SQL",
-                compare(data, floor, gami_default, gami_metrics),
+                "addon vs SQL floor, teams",
+                compare(data, floor_teams, addon_teams, ids=data.team_ids),
             ),
             (
-                "gamification batch vs SQL",
-                compare(data, floor, gami_batch, gami_metrics),
+                "gamification default vs SQL without crediting",
+                compare(data, uncredited, gami_default, gami_metrics),
+            ),
+            (
+                "gamification batch vs SQL without crediting",
+                compare(data, uncredited, gami_batch, gami_metrics),
             ),
         ]
         log(lines)
         cells = len(data.user_ids) * len(data.months)
+        team_cells = len(data.team_ids) * len(data.months)
         log(
             lines,
-            f"agreement over {cells} salesperson x month cells, "
-            f"{len(METRICS)} metrics ({len(gami_metrics)} for gamification: "
-            f"'new customers' is not expressible there):",
+            f"agreement over {cells} salesperson x month cells and {team_cells} "
+            f"team x month cells, {len(METRICS)} metrics, credited (splits, team "
+            f"history); gamification over the salesperson cells, "
+            f"{len(gami_metrics)} metrics, without crediting (it counts each "
+            f"document 100 % for its salesperson and has no team figures; 'new "
+            f"customers' is not expressible there):",
         )
         agree = True
         for label, diffs in checks:
@@ -763,12 +909,25 @@ def main(argv=None):
                 log(lines, f"    {key}: {ref} != {val}")
             agree = agree and not diffs
         nonzero = sum(1 for v in floor.values() if v)
-        log(lines, f"  ({nonzero} non-zero figures in the floor)")
+        nonzero_teams = sum(1 for v in floor_teams.values() if v)
+        changed = sum(
+            1
+            for key in set(floor) | set(uncredited)
+            if abs(floor.get(key, 0.0) - uncredited.get(key, 0.0)) > TOLERANCE
+        )
+        log(
+            lines,
+            f"  ({nonzero} non-zero salesperson figures and {nonzero_teams} "
+            f"team figures in the floor; crediting changes {changed} salesperson "
+            f"figures)",
+        )
 
         log(lines)
         log(
             lines,
-            f"ratios: addon / SQL floor = {addon_s / sql_s:.2f}x; "
+            f"ratios: addon / SQL floor (same credited figures) = "
+            f"{addon_s / sql_s:.2f}x (goal: within 3x), {addon_queries} queries "
+            f"vs {sql_queries} ({half_queries} for half the salespeople); "
             f"gamification default / addon = {gami_default_s / addon_s:.1f}x; "
             f"gamification batch / addon = {gami_batch_s / addon_s:.1f}x",
         )
@@ -861,6 +1020,257 @@ def data_problems(env, data):
     return problems
 
 
+def crediting_summary(env, data):
+    """One line on what the crediting works on: split documents, collections
+    and team moves."""
+    cr = env.cr
+    parts = []
+    for model, (table, _user, _where) in datagen.SPLIT_DOCUMENTS.items():
+        cr.execute(split_count_sql(model, data))
+        split, total = cr.fetchone()
+        parts.append(f"{split} of {total} {table}")
+    cr.execute(
+        "SELECT COUNT(*) FROM sales_performance_credit_split WHERE company_id = %s",
+        [data.company_id],
+    )
+    split_lines = cr.fetchone()[0]
+    cr.execute(
+        """
+        SELECT COUNT(*), COUNT(DISTINCT c.invoice_id),
+               (SELECT COUNT(*) FROM account_move
+                 WHERE move_type = 'out_invoice' AND state = 'posted'
+                   AND company_id = %(company)s AND invoice_user_id = ANY(%(users)s))
+          FROM sales_performance_collection c
+         WHERE c.company_id = %(company)s AND c.user_id = ANY(%(users)s)
+        """,
+        {"company": data.company_id, "users": data.user_ids},
+    )
+    collections, collected, invoices = cr.fetchone()
+    return (
+        f"crediting: credit splits on {', '.join(parts)} ({split_lines} lines); "
+        f"{collections} collections on {collected} of {invoices} customer "
+        f"invoices; {len(data.moves)} of {len(data.user_ids)} salespeople moved "
+        f"team in the period"
+    )
+
+
+def split_count_sql(model, data):
+    """SQL counting the documents of ``model`` of the bench salespeople with
+    a credit split, and all of them."""
+    from odoo.tools import SQL
+
+    table, user_column, where = datagen.SPLIT_DOCUMENTS[model]
+    return SQL(
+        """
+        SELECT COUNT(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM sales_performance_credit_split s
+                    WHERE s.res_model = %(model)s AND s.res_id = d.id)),
+               COUNT(*)
+          FROM %(table)s d
+         WHERE d.company_id = %(company)s AND %(user)s = ANY(%(users)s)
+           AND %(where)s""",
+        model=model,
+        table=SQL.identifier(table),
+        company=data.company_id,
+        user=SQL.identifier("d", user_column),
+        users=data.user_ids,
+        where=SQL(where),
+    )
+
+
+def crediting_problems(env, data):
+    """What the generated credit splits, collections and team history hold
+    that the addon would refuse, or that would leave a crediting rule
+    untested."""
+    from odoo.exceptions import ValidationError
+
+    problems = []
+
+    def expect(condition, text):
+        if not condition:
+            problems.append(text)
+
+    cr = env.cr
+    params = {
+        "company": data.company_id,
+        "users": data.user_ids,
+        "start": data.date_from,
+        "last": data.date_to,
+    }
+    # -- credit splits: the addon's own validation, then the proportions
+    Split = env["sales.performance.credit.split"]
+    lines = Split.search([("company_id", "=", data.company_id)])
+    try:
+        Split._check_documents(lines._documents())
+    except ValidationError as error:
+        problems.append(f"a credit split the addon refuses: {error}")
+    for model in datagen.SPLIT_DOCUMENTS:
+        cr.execute(split_count_sql(model, data))
+        split, total = cr.fetchone()
+        expect(
+            _near(split, total, datagen.SPLIT_RATE),
+            f"{model}: {split} of {total} documents split "
+            f"({datagen.SPLIT_RATE:.0%} wanted)",
+        )
+    cr.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE n NOT IN (2, 3)),
+               COUNT(*) FILTER (WHERE total != 100),
+               COUNT(*) FILTER (WHERE n = 3),
+               COUNT(*) FILTER (WHERE NOT with_owner),
+               COUNT(*) FILTER (WHERE bad_owner)
+          FROM (SELECT s.res_model, s.res_id, COUNT(*) AS n,
+                       SUM(s.percent)::numeric AS total,
+                       bool_or(s.user_id = s.document_user_id) AS with_owner,
+                       bool_or(s.document_user_id IS DISTINCT FROM
+                               CASE s.res_model
+                                    WHEN 'crm.lead' THEN l.user_id
+                                    WHEN 'sale.order' THEN o.user_id
+                                    ELSE m.invoice_user_id END) AS bad_owner
+                  FROM sales_performance_credit_split s
+                  LEFT JOIN crm_lead l ON s.res_model = 'crm.lead' AND l.id = s.res_id
+                  LEFT JOIN sale_order o
+                         ON s.res_model = 'sale.order' AND o.id = s.res_id
+                  LEFT JOIN account_move m
+                         ON s.res_model = 'account.move' AND m.id = s.res_id
+                 WHERE s.company_id = %(company)s
+                 GROUP BY 1, 2) d
+        """,
+        params,
+    )
+    wrong_size, wrong_total, three, without_owner, bad_owner = cr.fetchone()
+    expect(not wrong_size, f"{wrong_size} splits without 2 or 3 lines")
+    expect(not wrong_total, f"{wrong_total} splits not adding up to exactly 100")
+    expect(not bad_owner, f"{bad_owner} splits name another document salesperson")
+    expect(three, "no split between 3 salespeople")
+    expect(without_owner, "no split leaving out the document's salesperson")
+    # -- collections: on posted customer invoices, after them, within the
+    # history, never more than the invoice's total
+    cr.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE m.move_type != 'out_invoice'
+                                   OR m.state != 'posted'),
+               COUNT(*) FILTER (WHERE c.date < m.invoice_date
+                                   OR c.date > %(last)s),
+               COUNT(*) FILTER (WHERE c.kind != 'collected' OR c.amount <= 0),
+               COUNT(*) FILTER (WHERE c.user_id IS DISTINCT FROM m.invoice_user_id
+                                   OR c.team_id IS DISTINCT FROM m.team_id
+                                   OR c.company_id != m.company_id
+                                   OR c.partner_id != m.commercial_partner_id)
+          FROM sales_performance_collection c
+          JOIN account_move m ON m.id = c.invoice_id
+         WHERE c.company_id = %(company)s
+        """,
+        params,
+    )
+    not_invoice, misdated, wrong_kind, wrong_copy = cr.fetchone()
+    expect(not not_invoice, f"{not_invoice} collections not on a posted invoice")
+    expect(not misdated, f"{misdated} collections before their invoice or after")
+    expect(not wrong_kind, f"{wrong_kind} collections not of money collected")
+    expect(
+        not wrong_copy,
+        f"{wrong_copy} collections with another salesperson, team, company or "
+        "customer than their invoice",
+    )
+    cr.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE collected > total + 0.005),
+               COUNT(*) FILTER (WHERE collected < total - 0.005),
+               COUNT(*) FILTER (WHERE n = 2),
+               COUNT(*),
+               (SELECT COUNT(*) FROM account_move
+                 WHERE move_type = 'out_invoice' AND state = 'posted'
+                   AND company_id = %(company)s AND invoice_user_id = ANY(%(users)s))
+          FROM (SELECT m.id, m.amount_total_signed AS total, COUNT(*) AS n,
+                       SUM(c.amount) AS collected
+                  FROM sales_performance_collection c
+                  JOIN account_move m ON m.id = c.invoice_id
+                 WHERE c.company_id = %(company)s
+                 GROUP BY 1, 2) i
+        """,
+        params,
+    )
+    over, partial, twice, collected, invoices = cr.fetchone()
+    expect(not over, f"{over} invoices collected beyond their total")
+    expect(partial, "no invoice partly collected")
+    expect(twice, "no invoice collected in two parts")
+    expect(
+        _near(collected, invoices, datagen.COLLECTED_RATE),
+        f"{collected} of {invoices} customer invoices collected "
+        f"({datagen.COLLECTED_RATE:.0%} wanted)",
+    )
+    # -- team history: one open membership per salesperson, in their current
+    # sales team, since always unless they moved; movers closed their first
+    # membership the day before the new one, with documents on both sides
+    Membership = env["sales.performance.team.membership"]
+    memberships = Membership.search([("user_id", "in", data.user_ids)])
+    try:
+        memberships._check_no_overlap()
+    except ValidationError as error:
+        problems.append(f"a team membership the addon refuses: {error}")
+    by_user = memberships.grouped("user_id")
+    for user in env["res.users"].browse(data.user_ids):
+        mine = by_user.get(user, Membership).sorted(lambda m: m.date_from or date.min)
+        spans = [(m.team_id.id, m.date_from or None, m.date_to or None) for m in mine]
+        team = data.team_of_user[user.id]
+        if user.id in data.moves:
+            old, new, last = data.moves[user.id]
+            expected = [(old, None, last), (new, last + timedelta(days=1), None)]
+        else:
+            expected = [(team, None, None)]
+        expect(spans == expected, f"{user.login}: memberships {spans}, {expected}")
+        expect(
+            user.crm_team_ids.ids == [team],
+            f"{user.login}: sales teams {user.crm_team_ids.ids}, history ends in "
+            f"{team}",
+        )
+    expect(
+        len(data.moves) == max(1, round(datagen.MOVE_RATE * len(data.user_ids))),
+        f"{len(data.moves)} salespeople moved team",
+    )
+    leaders = set(env["crm.team"].browse(data.team_ids).user_id.ids)
+    expect(not leaders & set(data.moves), "a team leader moved team")
+    for uid, (old, new, last) in data.moves.items():
+        cr.execute(
+            """
+            SELECT COUNT(*) FILTER (WHERE date_order::date <= %(last)s),
+                   COUNT(*) FILTER (WHERE date_order::date > %(last)s),
+                   COUNT(*) FILTER (WHERE team_id != CASE
+                       WHEN date_order::date <= %(last)s THEN %(old)s
+                       ELSE %(new)s END)
+              FROM sale_order WHERE user_id = %(uid)s
+            """,
+            {"uid": uid, "last": last, "old": old, "new": new},
+        )
+        before, after, wrong_team = cr.fetchone()
+        expect(
+            before and after,
+            f"salesperson {uid} moved on {last}: {before} orders before, {after} after",
+        )
+        expect(
+            not wrong_team,
+            f"salesperson {uid}: {wrong_team} orders not in the team of their day",
+        )
+    return problems
+
+
+def _near(count, total, rate):
+    """True when ``count`` of ``total`` drawn at ``rate`` is within 4
+    standard deviations of it (tiny data sets draw few)."""
+    if not total:
+        return False
+    sigma = (rate * (1 - rate) / total) ** 0.5
+    return abs(count / total - rate) <= 4 * sigma
+
+
+def half_targets(targets, data):
+    """The targets of every other salesperson and every other team."""
+    users, teams = set(data.user_ids[::2]), set(data.team_ids[::2])
+    return targets.filtered(
+        lambda t: t.user_id.id in users if t.user_id else t.team_id.id in teams
+    )
+
+
 def _diff_problems(diffs):
     if not diffs:
         return []
@@ -873,41 +1283,64 @@ def run_checks(env, data, size_name, reuse=False):
     """The checks of ``--check``; returns the exit code (1: a check failed)."""
     checks = []  # [(name, problems)]
     checks.append(("data-consistent", data_problems(env, data)))
+    checks.append(("crediting-data", crediting_problems(env, data)))
 
-    Target = env["sales.performance.target"]
-    targets = Target.search([("user_id", "in", data.user_ids)]) if reuse else Target
+    targets = bench_targets(env, data) if reuse else env["sales.performance.target"]
     # the targets are rolled back at the end: a reused database has none
     targets = targets or create_targets(env, data)
     targets._recompute_batch()
-    addon = addon_values(env, targets)
-    floor = sql_floor_values(env, data)
+    addon, addon_teams = addon_values(env, targets)
+    floor, floor_teams = sql_floor_values(env, data)
+    uncredited = sql_uncredited_values(env, data)
     empty = [
-        f"no figure for {xmlid}: the agreement would prove nothing"
+        f"no {what} figure for {xmlid}: the agreement would prove nothing"
+        for what, figures in (("salesperson", floor), ("team", floor_teams))
         for xmlid in METRICS
-        if not any(v for (m, _u, _d), v in floor.items() if m == xmlid)
+        if not any(v for (m, _u, _d), v in figures.items() if m == xmlid)
+    ]
+    # crediting must matter on every metric of split documents
+    empty += [
+        f"crediting changes no figure of {xmlid}: the splits would prove nothing"
+        for xmlid in METRICS
+        if xmlid != "metric_activities_done"
+        and not any(
+            abs(floor.get(key, 0.0) - uncredited.get(key, 0.0)) > TOLERANCE
+            for key in set(floor) | set(uncredited)
+            if key[0] == xmlid
+        )
     ]
     checks.append(("floor-has-data", empty))
     checks.append(("addon-vs-sql", _diff_problems(compare(data, floor, addon))))
+    checks.append(
+        (
+            "addon-teams-vs-sql",
+            _diff_problems(compare(data, floor_teams, addon_teams, ids=data.team_ids)),
+        )
+    )
 
-    gami_metrics = [x for x, spec in GAMIFICATION.items() if spec]
+    # gamification counts each document 100 % for its salesperson: compared
+    # with the SQL GROUP BY without crediting
+    gami_metrics = GAMIFICATION_METRICS
     if "gamification.goal" in env:
         definitions, goals = create_gamification(env, data)
         for batch, label in ((False, "default"), (True, "batch")):
             set_gamification_mode(env, definitions, goals, batch=batch)
             goals.update_goal()
             gamification = gamification_values(env, definitions, goals)
-            diffs = compare(data, floor, gamification, gami_metrics)
-            checks.append((f"gamification-{label}-vs-sql", _diff_problems(diffs)))
+            diffs = compare(data, uncredited, gamification, gami_metrics)
+            checks.append(
+                (f"gamification-{label}-vs-sql-uncredited", _diff_problems(diffs))
+            )
     else:
         # what gamification's default mode computes (its domains, date clauses
         # and aggregates), when the database lacks the module
         gamification = gamification_like_values(env, data)
-        diffs = compare(data, floor, gamification, gami_metrics)
-        checks.append(("gamification-like-vs-sql", _diff_problems(diffs)))
+        diffs = compare(data, uncredited, gamification, gami_metrics)
+        checks.append(("gamification-like-vs-sql-uncredited", _diff_problems(diffs)))
 
     # a full recompute costs the same number of queries for all the
     # salespeople as for half of them
-    half = targets.filtered(lambda t: t.user_id.id in data.user_ids[::2])
+    half = half_targets(targets, data)
     _t, full_queries, _p = measure(env, targets._recompute_batch)
     _t, half_queries, _p = measure(env, half._recompute_batch)
     checks.append(
@@ -921,12 +1354,32 @@ def run_checks(env, data, size_name, reuse=False):
             ],
         )
     )
+
+    # without the credit splits, the addon counts what gamification counts
+    env.flush_all()
+    env.cr.execute(
+        "DELETE FROM sales_performance_credit_split WHERE company_id = %s",
+        [data.company_id],
+    )
+    env.invalidate_all()
+    targets._recompute_batch()
+    unsplit, _teams = addon_values(env, targets)
+    checks.append(
+        (
+            "addon-without-splits-vs-sql-uncredited",
+            _diff_problems(compare(data, uncredited, unsplit)),
+        )
+    )
     env.cr.rollback()  # leave the database as generated (for --reuse)
 
     failed = 0
     print()
     cells = len(data.user_ids) * len(data.months)
-    print(f"{cells} salesperson x month cells, {len(METRICS)} metrics")
+    team_cells = len(data.team_ids) * len(data.months)
+    print(
+        f"{cells} salesperson x month cells, {team_cells} team x month cells, "
+        f"{len(METRICS)} metrics"
+    )
     for name, problems in checks:
         if problems:
             failed += 1
@@ -963,13 +1416,22 @@ def _dataset_from_db(env, size_name):
     months = datagen.month_periods(
         size.months, first and _month_after(first, size.months)
     )
+    teams = env["crm.team"].search([("name", "=like", "BENCH Team %")], order="name")
+    # the salespeople who moved: their closed membership
+    moves = {
+        m.user_id.id: (m.team_id.id, team_of_user[m.user_id.id], m.date_to)
+        for m in env["sales.performance.team.membership"].search(
+            [("user_id", "in", users.ids), ("date_to", "!=", False)]
+        )
+    }
     return datagen.Dataset(
         size=size,
         company_id=users[:1].company_id.id or env.company.id,
         user_ids=users.ids,
-        team_ids=sorted(set(team_of_user.values())),
+        team_ids=teams.ids,
         team_of_user=team_of_user,
         months=months,
+        moves=moves,
     )
 
 

@@ -4,13 +4,22 @@ Fills the current database (an ``odoo.api.Environment``) with realistic,
 consistent sales data: salespeople in sales teams, customers (companies and
 contacts), won / lost / open opportunities, confirmed sales orders with lines,
 posted customer invoices and credit notes with their journal items, and done
-activities, spread over the last ``months`` complete months.
+activities, spread over the last ``months`` complete months; then what the
+addon's crediting reads: the team history of the salespeople (everyone a
+member of their team since always, 10 % of them moving to another team in the
+middle of the history), credit splits (2 or 3 salespeople, shares adding up to
+exactly 100 %) on 30 % of the opportunities, orders and invoices, and the
+money collected on 70 % of the customer invoices (one or two collections each,
+some partial).
 
 The ORM creates what there are few of (users, teams, products); the bulk
 (partners, opportunities, orders, lines, invoices, journal items, activities)
 is inserted with ``INSERT ... SELECT`` over ``generate_series`` through the
 Odoo cursor, with the columns Odoo itself stores for those records (company,
-currency, state, amounts consistent with the lines, sequences...).
+currency, state, amounts consistent with the lines, sequences...). The
+collections are inserted as rows of ``sales_performance_collection`` without
+the payments and reconciliations behind them (the collected revenue metric
+reads that table only): the invoices stay unpaid in accounting.
 
 Used by ``tools/bench.py`` in its own throwaway database: timings on the
 small, medium and large sizes, and the correctness checks on the tiny size
@@ -30,6 +39,19 @@ from datetime import date, timedelta
 _logger = logging.getLogger(__name__)
 
 TAX_RATE = 0.15  # the generic chart's default 15% sales tax
+SPLIT_RATE = 0.3  # opportunities, orders and invoices with a credit split
+COLLECTED_RATE = 0.7  # customer invoices with money collected
+MOVE_RATE = 0.1  # salespeople who change team in the middle of the history
+# the documents that carry a credit split: table, salesperson column, filter
+SPLIT_DOCUMENTS = {
+    "crm.lead": ("crm_lead", "user_id", "type = 'opportunity'"),
+    "sale.order": ("sale_order", "user_id", "TRUE"),
+    "account.move": (
+        "account_move",
+        "invoice_user_id",
+        "move_type IN ('out_invoice', 'out_refund')",
+    ),
+}
 
 
 @dataclass
@@ -72,6 +94,9 @@ class Dataset:
     team_of_user: dict
     months: list  # [(date_from, date_to)], oldest first
     counts: dict = field(default_factory=dict)
+    # salespeople who changed team: {user id: (old team, new team, last day
+    # in the old team)}; team_of_user holds their current (new) team
+    moves: dict = field(default_factory=dict)
 
     @property
     def date_from(self):
@@ -128,6 +153,10 @@ def generate(env, size, seed=0.42, today=None, prefix="BENCH"):
         ("sales orders", _insert_orders),
         ("invoices", _insert_invoices),
         ("activities", _insert_activities),
+        # appended last, so that the records above are drawn as before
+        ("team history", _make_team_history),
+        ("credit splits", _insert_splits),
+        ("collections", _insert_collections),
     ]
     ctx = {"prefix": prefix}
     for label, step in steps:
@@ -139,7 +168,9 @@ def generate(env, size, seed=0.42, today=None, prefix="BENCH"):
     env.invalidate_all()
     cr.execute(
         "ANALYZE res_partner, crm_lead, sale_order, sale_order_line, "
-        "account_move, account_move_line, mail_activity"
+        "account_move, account_move_line, mail_activity, crm_team_member, "
+        "sales_performance_team_membership, sales_performance_credit_split, "
+        "sales_performance_collection"
     )
     return data
 
@@ -720,3 +751,288 @@ def _insert_activities(env, data, ctx):
         },
     )
     data.counts["activities"] = cr.rowcount
+
+
+# ----------------------------------------------------------------------
+# Crediting: team history, credit splits, collections
+# ----------------------------------------------------------------------
+def _make_team_history(env, data, ctx):
+    """Every salesperson a member of their team since always (the addon opens
+    that membership when the sales team member is created: only what is
+    missing is inserted); ``MOVE_RATE`` of them (never a team leader) move to
+    another team: their first membership ends on a day in the middle of the
+    history, the new one starts the next day, their sales team member row
+    (Odoo's current membership) follows, and so does the team of their
+    documents dated after the move."""
+    cr = env.cr
+    uid = env.uid
+    start, _end, days = _window(data)
+    cr.execute(
+        """
+        INSERT INTO sales_performance_team_membership (team_id, user_id, company_id,
+               date_from, date_to, create_uid, write_uid, create_date, write_date)
+        SELECT m.crm_team_id, m.user_id, t.company_id, NULL, NULL, %(uid)s, %(uid)s,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM crm_team_member m
+          JOIN crm_team t ON t.id = m.crm_team_id
+         WHERE m.active AND m.user_id = ANY(%(users)s)
+           AND NOT EXISTS (SELECT 1 FROM sales_performance_team_membership x
+                            WHERE x.user_id = m.user_id AND x.team_id = m.crm_team_id
+                              AND x.date_to IS NULL)
+        """,
+        {"uid": uid, "users": data.user_ids},
+    )
+    if len(data.team_ids) < 2:
+        return
+    cr.execute("DROP TABLE IF EXISTS bench_team")
+    cr.execute(
+        "CREATE TEMP TABLE bench_team AS SELECT k::int AS k, tid "
+        "FROM unnest(%s::int[]) WITH ORDINALITY AS t(tid, k)",
+        [data.team_ids],
+    )
+    # the new team: one of the others; the last day in the old team: in the
+    # middle half of the history
+    cr.execute("DROP TABLE IF EXISTS bench_move")
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_move AS
+        SELECT c.uid, c.tid AS old_tid, nt.tid AS new_tid, c.last_day
+          FROM (SELECT sp.uid, sp.tid, bt.k AS team_k, random() AS r,
+                       %(start)s::date + (%(days)s / 4
+                           + floor(random() * (%(days)s / 2)))::int AS last_day,
+                       1 + floor(random() * (%(nt)s - 1))::int AS shift
+                  FROM bench_sp sp
+                  JOIN bench_team bt ON bt.tid = sp.tid
+                  JOIN crm_team t ON t.id = sp.tid
+                 WHERE t.user_id IS DISTINCT FROM sp.uid) c
+          JOIN bench_team nt ON nt.k = 1 + (c.team_k - 1 + c.shift) %% %(nt)s
+         ORDER BY c.r
+         LIMIT %(n)s
+        """,
+        {
+            "start": start,
+            "days": days,
+            "nt": len(data.team_ids),
+            "n": max(1, round(MOVE_RATE * len(data.user_ids))),
+        },
+    )
+    params = {"uid": uid}
+    cr.execute(
+        """
+        UPDATE sales_performance_team_membership m
+           SET date_to = mv.last_day, write_uid = %(uid)s,
+               write_date = now() at time zone 'UTC'
+          FROM bench_move mv
+         WHERE m.user_id = mv.uid AND m.team_id = mv.old_tid AND m.date_to IS NULL
+        """,
+        params,
+    )
+    cr.execute(
+        """
+        INSERT INTO sales_performance_team_membership (team_id, user_id, company_id,
+               date_from, date_to, create_uid, write_uid, create_date, write_date)
+        SELECT mv.new_tid, mv.uid, t.company_id, mv.last_day + 1, NULL, %(uid)s,
+               %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_move mv
+          JOIN crm_team t ON t.id = mv.new_tid
+        """,
+        params,
+    )
+    cr.execute(
+        """
+        UPDATE crm_team_member m
+           SET crm_team_id = mv.new_tid, write_uid = %(uid)s,
+               write_date = now() at time zone 'UTC'
+          FROM bench_move mv
+         WHERE m.user_id = mv.uid AND m.crm_team_id = mv.old_tid
+        """,
+        params,
+    )
+    # a document takes the team of its salesperson when it is made
+    cr.execute(
+        """
+        UPDATE crm_lead l SET team_id = mv.new_tid FROM bench_move mv
+         WHERE l.user_id = mv.uid
+           AND COALESCE(l.date_closed, l.create_date)::date > mv.last_day
+        """
+    )
+    cr.execute(
+        """
+        UPDATE sale_order s SET team_id = mv.new_tid FROM bench_move mv
+         WHERE s.user_id = mv.uid AND s.date_order::date > mv.last_day
+        """
+    )
+    cr.execute(
+        """
+        UPDATE account_move m SET team_id = mv.new_tid FROM bench_move mv
+         WHERE m.invoice_user_id = mv.uid AND m.invoice_date > mv.last_day
+        """
+    )
+    cr.execute(
+        "UPDATE bench_sp sp SET tid = mv.new_tid FROM bench_move mv "
+        "WHERE sp.uid = mv.uid"
+    )
+    cr.execute("SELECT uid, old_tid, new_tid, last_day FROM bench_move ORDER BY uid")
+    data.moves = {uid: (old, new, last) for uid, old, new, last in cr.fetchall()}
+    for user_id, (_old, new, _last) in data.moves.items():
+        data.team_of_user[user_id] = new
+    data.counts["team_moves"] = len(data.moves)
+
+
+def _insert_splits(env, data, ctx):
+    """Credit splits on ``SPLIT_RATE`` of the opportunities, orders and
+    invoices: 2 users (60 %) or 3, of the document's company, with shares of
+    2 decimals adding up to exactly 100; the document's salesperson keeps the
+    first share, except on 10 % of the splits (2 other salespeople)."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    nsp = len(data.user_ids)
+    if nsp < 2:
+        return
+    cr.execute("DROP TABLE IF EXISTS bench_split")
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_split (res_model varchar, res_id int, owner int,
+               company_id int, k int, users int, with_owner boolean, a int, b int,
+               p1 numeric, f numeric, stamp timestamp)
+        """
+    )
+    for model, (table, user_column, where) in SPLIT_DOCUMENTS.items():
+        # a, b: the other salespeople, as distinct offsets from the owner
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO bench_split
+                SELECT %(model)s, d.id, sp.uid, d.company_id, sp.k,
+                       CASE WHEN d.two THEN 2 ELSE 3 END,
+                       d.r_owner < 0.9 OR %(nsp)s < 3, d.a,
+                       d.b0 + (d.b0 >= d.a)::int,
+                       round((CASE WHEN d.two THEN 40 + 40 * d.r_p1
+                                   ELSE 34 + 32 * d.r_p1 END)::numeric, 2),
+                       (0.3 + 0.4 * d.r_p2)::numeric, d.create_date
+                  FROM (SELECT *,
+                               -- without the owner: 2 others
+                               r_users < 0.6 OR r_owner >= 0.9 OR %(nsp)s < 3
+                                   AS two
+                          FROM (SELECT id, company_id, create_date,
+                                       %(user)s AS owner_id,
+                                       random() AS r_pick, random() AS r_users,
+                                       random() AS r_owner, random() AS r_p1,
+                                       random() AS r_p2,
+                                       1 + floor(random() * (%(nsp)s - 1))::int
+                                           AS a,
+                                       1 + floor(random()
+                                                 * GREATEST(%(nsp)s - 2, 1))::int
+                                           AS b0
+                                  FROM %(table)s
+                                 WHERE company_id = %(company)s
+                                   AND %(user)s = ANY(%(users)s)
+                                   AND %(where)s) r) d
+                  JOIN bench_sp sp ON sp.uid = d.owner_id
+                 WHERE d.r_pick < %(rate)s
+                """,
+                model=model,
+                nsp=nsp,
+                user=SQL.identifier(user_column),
+                table=SQL.identifier(table),
+                company=data.company_id,
+                users=data.user_ids,
+                where=SQL(where),
+                rate=SPLIT_RATE,
+            )
+        )
+        data.counts[f"split_{table}"] = cr.rowcount
+    # slot 1: the owner (or the salesperson at offset b), 2: offset a, 3: b
+    cr.execute(
+        """
+        INSERT INTO sales_performance_credit_split (res_model, res_id, user_id,
+               percent, role, company_id, document_user_id, create_uid, write_uid,
+               create_date, write_date)
+        SELECT s.res_model, s.res_id, sp.uid, x.percent, x.role, s.company_id,
+               s.owner, %(uid)s, %(uid)s, s.stamp, s.stamp
+          FROM (SELECT s.*,
+                       CASE WHEN s.users = 2 THEN 100 - s.p1
+                            ELSE round((100 - s.p1) * s.f, 2) END AS p2
+                  FROM bench_split s) s
+         CROSS JOIN LATERAL (
+              VALUES (1, CASE WHEN s.with_owner THEN 0 ELSE s.b END, s.p1,
+                      CASE WHEN s.with_owner THEN 'Account manager'
+                           ELSE 'Co-seller' END),
+                     (2, s.a, s.p2, 'Co-seller'),
+                     (3, s.b, 100 - s.p1 - s.p2, 'Presales')
+         ) AS x(slot, off, percent, role)
+          JOIN bench_sp sp ON sp.k = 1 + (s.k - 1 + x.off) %% %(nsp)s
+         WHERE x.slot <= s.users
+        """,
+        {"uid": env.uid, "nsp": nsp},
+    )
+    data.counts["credit_splits"] = cr.rowcount
+
+
+def _insert_collections(env, data, ctx):
+    """Money collected on ``COLLECTED_RATE`` of the posted customer invoices
+    (not on credit notes), in the company currency, on or after the invoice
+    date and within the history: one collection of the whole total (60 %),
+    one of a part (20 %), or two (20 %: a part, then the rest or a part of
+    it)."""
+    cr = env.cr
+    _start, end, _days = _window(data)
+    last = end - timedelta(days=1)
+    cr.execute("DROP TABLE IF EXISTS bench_collect")
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_collect AS
+        SELECT c.*,
+               CASE WHEN c.r_kind < 0.8 THEN 1 ELSE 2 END AS n,
+               CASE WHEN c.r_kind < 0.6 THEN c.total
+                    WHEN c.r_kind < 0.8 THEN round(c.total * (0.3 + 0.6 * c.r_f1), 2)
+                    ELSE round(c.total * (0.2 + 0.6 * c.r_f1), 2) END AS a1,
+               c.invoice_date + floor(c.r_d1 * LEAST(60, %(last)s::date
+                                                     - c.invoice_date + 1))::int
+                   AS d1
+          FROM (SELECT id, invoice_user_id, team_id, company_id,
+                       commercial_partner_id, invoice_date,
+                       amount_total_signed AS total,
+                       amount_untaxed_signed AS untaxed,
+                       random() AS r_pick, random() AS r_kind,
+                       random()::numeric AS r_f1, random()::numeric AS r_f2,
+                       random() AS r_rest, random() AS r_d1, random() AS r_d2
+                  FROM account_move
+                 WHERE move_type = 'out_invoice' AND state = 'posted'
+                   AND company_id = %(company)s
+                   AND invoice_user_id = ANY(%(users)s)
+                   AND invoice_date <= %(last)s) c
+         WHERE c.r_pick < %(rate)s
+        """,
+        {
+            "last": last,
+            "company": data.company_id,
+            "users": data.user_ids,
+            "rate": COLLECTED_RATE,
+        },
+    )
+    cr.execute(
+        """
+        INSERT INTO sales_performance_collection (invoice_id, user_id, team_id,
+               company_id, partner_id, date, kind, amount, amount_untaxed,
+               create_uid, write_uid, create_date, write_date)
+        SELECT c.id, c.invoice_user_id, c.team_id, c.company_id,
+               c.commercial_partner_id, x.day, 'collected', x.amount,
+               round(x.amount * c.untaxed / c.total, 2), %(uid)s, %(uid)s,
+               x.day, x.day
+          FROM (SELECT c.*,
+                       c.d1 + floor(c.r_d2 * LEAST(45, %(last)s::date - c.d1 + 1))::int
+                           AS d2,
+                       CASE WHEN c.r_rest < 0.7 THEN c.total - c.a1
+                            ELSE round((c.total - c.a1) * (0.3 + 0.6 * c.r_f2), 2)
+                       END AS a2
+                  FROM bench_collect c) c
+         CROSS JOIN LATERAL (VALUES (1, c.d1, c.a1), (2, c.d2, c.a2))
+               AS x(slot, day, amount)
+         WHERE x.slot <= c.n
+         ORDER BY x.day, c.id, x.slot
+        """,
+        {"uid": env.uid, "last": last},
+    )
+    data.counts["collections"] = cr.rowcount
