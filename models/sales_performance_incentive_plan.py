@@ -557,58 +557,70 @@ class SalesPerformanceIncentivePlan(models.Model):
     def _override_bases(self, users, date_from, date_to, rules, timeline):
         """Base of each override rule for each of ``users`` who earns it:
         ``{(rule id, rule name, user id): (base, team target, teams, members)}``.
-        The credited figures of the teams (each share counted for the team
-        its user was in on the document's date) come from one query per
-        metric; the teams' targets from one grouped read."""
+
+        A leader earns on the teams they led on each document's date (the
+        leadership history, clipped to the period); a named earner on the
+        rule's teams (or the teams they led). The credited figures of all
+        those stretches come from one query per metric; the teams' targets
+        from one grouped read."""
         self.ensure_one()
         override_rules = [r for r in rules if r.get("kind") == "override"]
         if not override_rules or not users:
             return {}
         company = self.company_id
         Team = self.env["crm.team"].sudo()
-        led = Team.search(
-            [("user_id", "in", users.ids), ("company_id", "=", company.id)]
+        leadership = self.env["sales.performance.team.membership"]._leadership(
+            users, company, date_from, date_to
         )
-        led_by = defaultdict(set)
-        for team in led:
-            led_by[team.user_id.id].add(team.id)
-        tz_name = periods.counting_tz(company.resource_calendar_id.tz)
-        values_of = {}
-        result = {}
+        segments_of = {}
         for rule in override_rules:
-            metric = (
-                self.env["sales.performance.metric"].sudo().browse(rule["metric_id"])
-            )
-            if metric.id not in values_of:
-                values = defaultdict(float)
-                for (_company, user_id, team_id), value in metric._compute_values(
-                    date_from, date_to, tz_name, {company.id}, timeline
-                ).items():
-                    values[(user_id, team_id)] += value
-                values_of[metric.id] = values
+            named = rule.get("override_user_id")
+            teams = set(rule.get("override_team_ids") or ())
             for user in users:
-                if rule.get("override_user_id"):
-                    if rule["override_user_id"] != user.id:
-                        continue
-                    teams = set(rule.get("override_team_ids") or ()) or led_by[user.id]
-                else:
-                    teams = led_by[user.id]
-                    if rule.get("override_team_ids"):
-                        teams &= set(rule["override_team_ids"])
-                if not teams:
+                if named and named != user.id:
                     continue
-                base, members = crediting.override_base(
-                    values_of[metric.id],
-                    teams,
-                    user.id,
-                    rule.get("override_include_own"),
-                )
-                result[(rule.get("id"), rule.get("name"), user.id)] = (
-                    base,
-                    None,
-                    Team.browse(sorted(teams)),
-                    members,
-                )
+                if named and teams:
+                    segments = [(team, date_from, date_to) for team in sorted(teams)]
+                else:
+                    segments = [
+                        segment
+                        for segment in leadership.get(user.id, ())
+                        if not teams or segment[0] in teams
+                    ]
+                if segments:
+                    segments_of[(rule.get("id"), rule.get("name"), user.id)] = (
+                        rule,
+                        segments,
+                    )
+        tz_name = periods.counting_tz(company.resource_calendar_id.tz)
+        stretches = defaultdict(set)
+        for rule, segments in segments_of.values():
+            stretches[rule["metric_id"]].update(
+                (first, last) for _t, first, last in segments
+            )
+        values_of = {
+            metric.id: metric._compute_values_multi(
+                sorted(stretches[metric.id]), tz_name, {company.id}, timeline
+            )
+            for metric in self.env["sales.performance.metric"]
+            .sudo()
+            .browse(list(stretches))
+        }
+        result = {}
+        for key, (rule, segments) in segments_of.items():
+            by_period = values_of[rule["metric_id"]]
+            credited = defaultdict(float)
+            for team_id, first, last in segments:
+                for (_company, user_id, team), value in by_period[
+                    (first, last)
+                ].items():
+                    if team == team_id:
+                        credited[(user_id, team)] += value
+            teams = {team_id for team_id, _first, _last in segments}
+            base, members = crediting.override_base(
+                credited, teams, key[2], rule.get("override_include_own")
+            )
+            result[key] = (base, None, Team.browse(sorted(teams)), members)
         self._override_targets(result, override_rules, date_from, date_to)
         return result
 

@@ -245,6 +245,34 @@ class TestCrediting(TargetCommon):
             self._achieved(self.metric_invoiced_revenue, MARCH, user_id=bob.id), 2000.0
         )
 
+    @freeze_time("2026-04-10 12:00:00")
+    def test_drill_down_shows_the_credited_share(self):
+        alice, bob = self.user_alice, self.user_bob
+        split = self._order(alice, self.team_1, self.customer_1, 1000.0, "2026-03-10")
+        split.write(
+            {
+                "sales_performance_split_ids": [
+                    Command.create({"user_id": alice.id, "percent": 25.0}),
+                    Command.create({"user_id": bob.id, "percent": 75.0}),
+                ]
+            }
+        )
+        own = self._order(bob, self.team_1, self.customer_1, 500.0, "2026-03-12")
+        target = self._target(self.metric_confirmed_sales, user_id=bob.id)
+        action = target.action_view_sources()
+        orders = self.env["sale.order"].search(action["domain"])
+        # Bob's own order (100 %) and his 75 % of Alice's: 500 + 750 = 1,250
+        self.assertEqual(orders, split | own)
+        shared = orders.with_context(**action["context"])
+        self.assertEqual(
+            {o: o.sales_performance_credit_share for o in shared},
+            {split: 75.0, own: 100.0},
+        )
+        target.action_recompute()
+        self.assertAlmostEqual(target.achieved_value, 1250.0)
+        list_view = self.env["ir.ui.view"].browse(action["views"][0][0])
+        self.assertIn("sales_performance_credit_share", list_view.arch_db)
+
     def test_invoice_from_orders_with_different_splits_is_weighted(self):
         alice, bob, carol = self.user_alice, self.user_bob, self.user_carol
         first = self._order(alice, self.team_1, self.customer_1, 600.0, "2026-03-10")

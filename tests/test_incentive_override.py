@@ -3,6 +3,8 @@ team(s) they lead. Figures by hand in the comments."""
 
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import IncentiveCommon
@@ -82,3 +84,42 @@ class TestIncentiveOverride(IncentiveCommon):
             lambda line: line.line_type == "rule"
         )
         self.assertEqual(leader_line.amount, 0.0)
+
+    def test_override_follows_who_led_the_team_on_each_date(self):
+        # the outsider takes the team over on 16 January 2031
+        with freeze_time("2031-01-16 09:00:00"):
+            self.team.user_id = self.outsider
+        history = self.env["sales.performance.team.membership"].search(
+            [("team_id", "=", self.team.id), ("role", "=", "leader")]
+        )
+        self.assertEqual(
+            {(m.user_id, m.date_from, m.date_to) for m in history},
+            {
+                (self.leader, False, date(2031, 1, 15)),
+                (self.outsider, date(2031, 1, 16), False),
+            },
+        )
+        plan = self._plan(
+            [
+                {
+                    "name": "Team override",
+                    "kind": "override",
+                    "metric_id": self.metric_won.id,
+                    "basis": "amount",
+                    "tiers": [(0, None, 1.0)],
+                }
+            ],
+            users=self.leader | self.outsider,
+        )
+        statements = self._by_user(plan.generate_statements(*JAN))
+        rule_line = {
+            user: statement.line_ids.filtered(lambda line: line.line_type == "rule")
+            for user, statement in statements.items()
+        }
+        # until 15 January: sp1 50,000 (10th) + sp2 120,000 (15th) = 170,000,
+        # her own 10,000 (12th) left out: 1,700
+        self.assertAlmostEqual(rule_line[self.leader].base, 170000.0)
+        self.assertAlmostEqual(rule_line[self.leader].amount, 1700.0)
+        # from 16 January: sp1 40,000 (20th) + sp3 60,000 (31st) = 100,000: 1,000
+        self.assertAlmostEqual(rule_line[self.outsider].base, 100000.0)
+        self.assertAlmostEqual(rule_line[self.outsider].amount, 1000.0)

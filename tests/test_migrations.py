@@ -80,14 +80,26 @@ class TestMigrationCrediting(TargetCommon):
         Membership = self.env["sales.performance.team.membership"]
         members = self.team_1.member_ids
         Membership.search([("team_id", "=", self.team_1.id)]).unlink()
+        self.assertTrue(self.team_1.user_id)
         migration = _migration("19.0.1.2.0", "post-migration.py")
         migration.migrate(self.env.cr, "19.0.1.1.0")
-        history = Membership.search([("team_id", "=", self.team_1.id)])
+        history = Membership.search(
+            [("team_id", "=", self.team_1.id), ("role", "=", "member")]
+        )
         # one open membership since always per current member
         self.assertEqual(history.user_id, members)
         self.assertEqual(set(history.mapped("date_from")), {False})
         self.assertEqual(set(history.mapped("date_to")), {False})
         migration.migrate(self.env.cr, "19.0.1.1.0")
         self.assertEqual(
-            Membership.search_count([("team_id", "=", self.team_1.id)]), len(members)
+            Membership.search_count(
+                [("team_id", "=", self.team_1.id), ("role", "=", "member")]
+            ),
+            len(members),
         )
+        # and its leader led it since always
+        leader = Membership.search(
+            [("team_id", "=", self.team_1.id), ("role", "=", "leader")]
+        )
+        self.assertEqual(leader.user_id, self.team_1.user_id)
+        self.assertFalse(leader.date_from)
