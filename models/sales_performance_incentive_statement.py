@@ -746,16 +746,22 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 settled[hold.id][0] += amount
         holds.fetch(["invoice_id", "earned", "payable", "date_due", "line_id"])
         by_owner = holds.grouped(lambda h: (h.user_id, h.plan_id))
+        # collection and credit status of all the invoices, once per period
+        # end of the statements (not once per statement)
+        shares_at, credited_at = {}, {}
+        for day in set(self.mapped("date_to")):
+            shares_at[day] = self.plan_id[:1]._collected_shares(
+                set(holds.invoice_id.ids), day
+            )
+            credited_at[day] = self._credited_amounts(holds.invoice_id, day)
         vals_list = []
         for statement in self:
             mine = by_owner.get((statement.user_id, statement.plan_id), Hold)
             mine = mine.filtered(lambda h, s=statement: h.line_id.date_to < s.date_from)
             if not mine:
                 continue
-            shares = statement.plan_id._collected_shares(
-                set(mine.invoice_id.ids), statement.date_to
-            )
-            credited = statement._credited_amounts(mine.invoice_id)
+            shares = shares_at[statement.date_to]
+            credited = credited_at[statement.date_to]
             env = statement.with_context(
                 lang=statement.user_id.lang or self.env.lang or "en_US"
             ).env
@@ -843,10 +849,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     )
         return vals_list
 
-    def _credited_amounts(self, invoices):
+    @api.model
+    def _credited_amounts(self, invoices, day):
         """``{invoice id: credited amount}``: the posted credit notes of
-        ``invoices`` dated up to this statement's period end (one query)."""
-        self.ensure_one()
+        ``invoices`` dated up to ``day`` (one query)."""
         return {
             invoice.id: abs(total)
             for invoice, total in self.env["account.move"]
@@ -856,7 +862,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     ("reversed_entry_id", "in", invoices.ids),
                     ("move_type", "=", "out_refund"),
                     ("state", "=", "posted"),
-                    ("invoice_date", "<=", self.date_to),
+                    ("invoice_date", "<=", day),
                 ],
                 ["reversed_entry_id"],
                 ["amount_total_signed:sum"],
