@@ -258,7 +258,7 @@ FLOOR_TEAM_DAYS = """
      CROSS JOIN LATERAL generate_series(
                GREATEST(m.date_from, %(start)s::date),
                LEAST(m.date_to, %(end)s::date - 1), interval '1 day') AS d(day)
-     WHERE m.company_id = %(company)s
+     WHERE m.company_id = %(company)s AND m.role = 'member'
      ORDER BY m.user_id, d.day, m.date_from DESC NULLS LAST, m.team_id"""
 
 # Each split line's user gets its percent of the record, the document's
@@ -1203,7 +1203,9 @@ def crediting_problems(env, data):
     # sales team, since always unless they moved; movers closed their first
     # membership the day before the new one, with documents on both sides
     Membership = env["sales.performance.team.membership"]
-    memberships = Membership.search([("user_id", "in", data.user_ids)])
+    memberships = Membership.search(
+        [("user_id", "in", data.user_ids), ("role", "=", "member")]
+    )
     try:
         memberships._check_no_overlap()
     except ValidationError as error:

@@ -770,15 +770,16 @@ def _make_team_history(env, data, ctx):
     cr.execute(
         """
         INSERT INTO sales_performance_team_membership (team_id, user_id, company_id,
-               date_from, date_to, create_uid, write_uid, create_date, write_date)
-        SELECT m.crm_team_id, m.user_id, t.company_id, NULL, NULL, %(uid)s, %(uid)s,
-               now() at time zone 'UTC', now() at time zone 'UTC'
+               date_from, date_to, role, create_uid, write_uid, create_date,
+               write_date)
+        SELECT m.crm_team_id, m.user_id, t.company_id, NULL, NULL, 'member', %(uid)s,
+               %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM crm_team_member m
           JOIN crm_team t ON t.id = m.crm_team_id
          WHERE m.active AND m.user_id = ANY(%(users)s)
            AND NOT EXISTS (SELECT 1 FROM sales_performance_team_membership x
                             WHERE x.user_id = m.user_id AND x.team_id = m.crm_team_id
-                              AND x.date_to IS NULL)
+                              AND x.role = 'member' AND x.date_to IS NULL)
         """,
         {"uid": uid, "users": data.user_ids},
     )
@@ -824,15 +825,17 @@ def _make_team_history(env, data, ctx):
                write_date = now() at time zone 'UTC'
           FROM bench_move mv
          WHERE m.user_id = mv.uid AND m.team_id = mv.old_tid AND m.date_to IS NULL
+           AND m.role = 'member'
         """,
         params,
     )
     cr.execute(
         """
         INSERT INTO sales_performance_team_membership (team_id, user_id, company_id,
-               date_from, date_to, create_uid, write_uid, create_date, write_date)
-        SELECT mv.new_tid, mv.uid, t.company_id, mv.last_day + 1, NULL, %(uid)s,
-               %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+               date_from, date_to, role, create_uid, write_uid, create_date,
+               write_date)
+        SELECT mv.new_tid, mv.uid, t.company_id, mv.last_day + 1, NULL, 'member',
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_move mv
           JOIN crm_team t ON t.id = mv.new_tid
         """,
