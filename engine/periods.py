@@ -18,7 +18,10 @@ def counting_tz(*candidates):
     ``candidates`` that is set, else UTC. Targets and plans pass the
     salesperson's, then the team leader's, then the company's working
     schedule's time zone."""
-    return next((tz for tz in candidates if tz), "UTC")
+    for tz_name in candidates:
+        if tz_name:
+            return tz_name
+    return "UTC"
 
 
 def period_containing(day, period_type):

@@ -642,30 +642,24 @@ class SalesPerformanceTarget(models.Model):
                 bulk.array_literal(self.ids),
             )
         )
+        # positional construction: one tuple per row, no unpacking (the
+        # recompute reads 10,000s of rows)
+        row, stored, tz = figures.TargetRow, figures.Figures, periods.counting_tz
         return [
-            figures.TargetRow(
-                *head,
-                target_value or 0.0,
-                state,
-                periods.counting_tz(user_tz, leader_tz, company_tz),
-                figures.Figures(
-                    achieved, forecast, previous, attainment, expected, status
-                ),
+            row(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7] or 0.0,
+                r[8],
+                tz(r[9], r[10], r[11]),
+                stored(r[12], r[13], r[14], r[15], r[16], r[17]),
             )
-            for (
-                *head,
-                target_value,
-                state,
-                user_tz,
-                leader_tz,
-                company_tz,
-                achieved,
-                forecast,
-                previous,
-                attainment,
-                expected,
-                status,
-            ) in raw
+            for r in raw
         ]
 
     @api.model
