@@ -786,15 +786,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 amount = statement.currency_id.round(
                     collection.release(hold.earned, share, paid)
                 )
-                common = {
-                    "statement_id": statement.id,
-                    "rule_id": hold.line_id.rule_id.id,
-                    "metric_id": hold.line_id.metric_id.id,
-                    "kind": hold.line_id.kind,
-                    "origin_line_id": hold.line_id.id,
-                    "hold_id": hold.id,
-                    "base": 0.0,
-                }
+                common = statement._hold_line_vals(hold)
                 params = {
                     "invoice": hold.invoice_id.name,
                     "earned": fmt(hold.earned),
@@ -869,20 +861,28 @@ class SalesPerformanceIncentiveStatement(models.Model):
             )
         }
 
-    def _credited_back_vals(self, hold, amount, paid, env):
-        """A clawback line: part of the commission paid on ``hold``'s invoice
-        is taken back at the original rate, the invoice being credited."""
+    def _hold_line_vals(self, hold):
+        """What every line settling ``hold`` (release, forfeit, clawback of
+        a credited invoice) takes from the commission line it settles."""
         self.ensure_one()
         return {
             "statement_id": self.id,
-            "sequence": 905,
-            "line_type": "clawback",
             "rule_id": hold.line_id.rule_id.id,
             "metric_id": hold.line_id.metric_id.id,
             "kind": hold.line_id.kind,
             "origin_line_id": hold.line_id.id,
             "hold_id": hold.id,
             "base": 0.0,
+        }
+
+    def _credited_back_vals(self, hold, amount, paid, env):
+        """A clawback line: part of the commission paid on ``hold``'s invoice
+        is taken back at the original rate, the invoice being credited."""
+        self.ensure_one()
+        return {
+            **self._hold_line_vals(hold),
+            "sequence": 905,
+            "line_type": "clawback",
             "amount": amount,
             "name": env._("Credited: %(invoice)s", invoice=hold.invoice_id.name),
             "explanation": env._(
