@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-performance/sales_performance",
     "author": "Sales Performance Team",
     "license": "LGPL-3",
-    "depends": ["crm", "sale", "hr"],
+    "depends": ["crm", "sale", "hr", "account", "spreadsheet_dashboard"],
     "data": [
         # groups -> access rights -> record rules
         "security/sales_performance_groups.xml",
@@ -17,12 +17,20 @@
         "security/sales_performance_incentive_security.xml",
         "security/sales_performance_training_security.xml",
         "security/sales_performance_crediting_security.xml",
+        "security/sales_performance_incentive_acceptance_security.xml",
+        "security/sales_performance_incentive_dispute_security.xml",
+        "security/sales_performance_incentive_approval_security.xml",
+        "security/sales_performance_incentive_accrual_security.xml",
+        "security/sales_performance_incentive_fairness_security.xml",
+        "security/sales_performance_cockpit_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_performance_evaluation_data.xml",
         "data/sales_performance_training_data.xml",
+        "data/sales_performance_incentive_acceptance_data.xml",
+        "data/sales_performance_incentive_dispute_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_team_membership_views.xml",
@@ -61,6 +69,19 @@
         "wizards/sales_performance_incentive_export_views.xml",
         # menus, after every action they open
         "views/sales_performance_menus.xml",
+        # incentive governance and cockpit: views, actions and their menus
+        "views/sales_performance_incentive_acceptance_views.xml",
+        "views/sales_performance_incentive_dispute_views.xml",
+        "views/sales_performance_incentive_approval_views.xml",
+        "views/sales_performance_incentive_budget_views.xml",
+        "views/sales_performance_incentive_accrual_views.xml",
+        "views/sales_performance_incentive_draw_views.xml",
+        "views/sales_performance_incentive_fairness_views.xml",
+        "views/sales_performance_cockpit_views.xml",
+        "views/res_partner_views.xml",
+        # mail templates and dashboards (after the actions they link to)
+        "data/sales_performance_digest_data.xml",
+        "data/sales_performance_dashboard_data.xml",
         # reports
         "reports/sales_performance_evaluation_reports.xml",
         "reports/sales_performance_evaluation_templates.xml",
@@ -68,6 +89,8 @@
         "reports/sales_performance_incentive_statement_templates.xml",
         "reports/sales_performance_training_transcript_reports.xml",
         "reports/sales_performance_training_transcript_templates.xml",
+        "reports/sales_performance_incentive_plan_reports.xml",
+        "reports/sales_performance_incentive_plan_templates.xml",
     ],
     "demo": [
         "demo/sales_performance_target_demo.xml",
@@ -76,6 +99,7 @@
         "demo/sales_performance_training_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["sales_performance/static/src/**/*"],
         "web.assets_tests": ["sales_performance/static/tests/tours/**/*"],
     },
     "post_init_hook": "_sales_performance_post_init",

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_users
+from . import res_partner
 from . import sales_performance_team_membership
 from . import crm_team_member
 from . import sales_performance_credit_split
@@ -26,6 +27,13 @@ from . import sales_performance_incentive_plan
 from . import sales_performance_incentive_rule
 from . import sales_performance_incentive_statement
 from . import sales_performance_incentive_hold
+from . import sales_performance_incentive_acceptance
+from . import sales_performance_incentive_dispute
+from . import sales_performance_incentive_approval
+from . import sales_performance_incentive_budget
+from . import sales_performance_incentive_accrual
+from . import sales_performance_incentive_draw
+from . import sales_performance_incentive_fairness
 from . import sales_performance_training_course
 from . import sales_performance_training_session
 from . import sales_performance_training_record
@@ -35,3 +43,4 @@ from . import sales_performance_training_compliance
 from . import sales_performance_training_evaluation
 from . import sales_performance_training_incentive
 from . import sales_performance_training_transcript
+from . import sales_performance_cockpit

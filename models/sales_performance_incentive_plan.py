@@ -710,10 +710,10 @@ class SalesPerformanceIncentivePlan(models.Model):
             1.0, self.currency_id, company, day, round=False
         )
 
-    def _eligibility_holds(self, users):
-        """Why the payout of each of ``users`` is held: {user id: reason or
-        False}. Hook for the training capability (a mandatory certification
-        missing); nothing is held here."""
+    def _eligibility_holds(self, users, date_from=None, date_to=None):
+        """Why the payout of each of ``users`` for the period is held: {user
+        id: reason or False}. Hook for the training capability (a mandatory
+        certification missing) and plan acceptance; nothing is held here."""
         self.ensure_one()
         return dict.fromkeys(users.ids, False)
 

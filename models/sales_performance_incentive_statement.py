@@ -279,7 +279,19 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 "approved_date": fields.Date.today(),
             }
         )
+        self.sudo()._on_approved()
         return True
+
+    def _on_approved(self):
+        """Hook: ``self`` (sudo) just became approved (accruals, budget)."""
+
+    def _on_paid(self):
+        """Hook: ``self`` (sudo) just became paid (settlement entries)."""
+
+    def _extra_line_vals(self, vals_list):
+        """Hook: more line vals for the draft statements ``self`` being
+        recomputed, given the computed ``vals_list`` (e.g. draws)."""
+        return []
 
     def action_pay(self, payment_date=None, payment_ref=None):
         self.check_access("read")
@@ -304,6 +316,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     "payment_ref": payment_ref or statement.payment_ref or False,
                 }
             )
+        self.sudo()._on_paid()
         return True
 
     def action_cancel(self):
@@ -428,7 +441,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
             results = plan._compute_payouts(
                 members.user_id, date_from, date_to, rules, windows
             )
-            holds = plan._eligibility_holds(members.user_id)
+            holds = plan._eligibility_holds(members.user_id, date_from, date_to)
             live_rule_ids = set(
                 self.env["sales.performance.incentive.rule"]
                 .sudo()
@@ -459,6 +472,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                     )
         vals_list += statements._clawback_vals()
         vals_list += statements._release_vals()
+        vals_list += statements._extra_line_vals(vals_list)
         related = {
             statement.id: {
                 "user_id": statement.user_id.id,

@@ -14,11 +14,11 @@ class SalesPerformanceIncentivePlan(models.Model):
         "valid when the statement is computed; otherwise the payout is held.",
     )
 
-    def _eligibility_holds(self, users):
+    def _eligibility_holds(self, users, date_from=None, date_to=None):
         """Payouts are held for salespeople without a valid certificate of
         every required course (one search for the employees and one for the
         certificates, whatever the number of salespeople)."""
-        reasons = super()._eligibility_holds(users)
+        reasons = super()._eligibility_holds(users, date_from, date_to)
         if not self.required_course_ids:
             return reasons
         employees = (

@@ -24,3 +24,13 @@ from . import test_migrations
 from . import test_crediting
 from . import test_incentive_override
 from . import test_incentive_collection
+from . import test_incentive_acceptance
+from . import test_incentive_dispute
+from . import test_incentive_approval
+from . import test_incentive_budget
+from . import test_incentive_accrual
+from . import test_incentive_draw
+from . import test_incentive_fairness
+from . import test_cockpit
+from . import test_customer_segment
+from . import test_digest

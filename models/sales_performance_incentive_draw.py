@@ -1,0 +1,1 @@
+# Draws and guarantees (assignment settings, draw lines): see the issue.

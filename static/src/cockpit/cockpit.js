@@ -1,0 +1,1 @@
+// The cockpit client action (sales_performance.cockpit): see the cockpit issue.

@@ -1,0 +1,1 @@
+# Tests: see the cockpit issue (#14).

@@ -1,0 +1,1 @@
+# Tests: see the incentive governance issue (#13).
