@@ -32,8 +32,9 @@ from . import sales_performance_incentive_dispute
 from . import sales_performance_incentive_approval
 from . import sales_performance_incentive_budget
 from . import sales_performance_incentive_accrual
+from . import sales_performance_incentive_liability_report
 from . import sales_performance_incentive_draw
-from . import sales_performance_incentive_fairness
+from . import sales_performance_incentive_fairness_report
 from . import sales_performance_training_course
 from . import sales_performance_training_session
 from . import sales_performance_training_record

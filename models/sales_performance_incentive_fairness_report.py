@@ -1,8 +1,8 @@
 from odoo import fields, models
 
 
-class SalesPerformanceIncentiveFairness(models.Model):
-    _name = "sales.performance.incentive.fairness"
+class SalesPerformanceIncentiveFairnessReport(models.Model):
+    _name = "sales.performance.incentive.fairness.report"
     _description = "Incentive Fairness"
 
     plan_id = fields.Many2one("sales.performance.incentive.plan")
