@@ -152,6 +152,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
             return []
         settings = self._draw_settings()
         carried = self._draw_carried()
+        if not settings and not any(carried.values()):
+            # no draw and nothing to recover (a draw removed leaves none)
+            bulk.update(self, [{"draw_balance": 0.0}] * len(self))
+            return []
         earned = dict.fromkeys(self.ids, 0.0)
         for vals in vals_list:
             if vals["line_type"] != "band" and vals["statement_id"] in earned:
@@ -221,8 +225,23 @@ class SalesPerformanceIncentiveStatement(models.Model):
         the latest started first. The draw is prorated for a salesperson
         assigned for part of the period; ``prefix`` (a callable of the
         salesperson's env) then says so."""
-        assignments = self.plan_id.sudo().assignment_ids.filtered(
-            lambda a: a.draw_amount > 0
+        # one query, whatever the number of assignments
+        assignments = (
+            self.env["sales.performance.incentive.assignment"]
+            .sudo()
+            .search_fetch(
+                [("plan_id", "in", self.plan_id.ids), ("draw_amount", ">", 0)],
+                [
+                    "plan_id",
+                    "user_id",
+                    "team_id",
+                    "date_from",
+                    "date_to",
+                    "draw_amount",
+                    "draw_type",
+                    "draw_months",
+                ],
+            )
         )
         if not assignments:
             return {}

@@ -148,8 +148,14 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
         users = statements.user_id
         metric, lines = self._target_lines(plan, statements)
         targets = self._period_targets(plan, metric, users, date_from, date_to)
-        previous = self._previous_actuals(plan, metric, users, date_from, date_to)
-        teams = self._teams(plan, users, date_to)
+        # the team of each salesperson on each day: one query for both uses
+        timeline = self.env["sales.performance.team.membership"]._timeline(
+            {plan.company_id.id}
+        )
+        previous = self._previous_actuals(
+            plan, metric, users, date_from, date_to, timeline
+        )
+        teams = self._teams(users, date_to, timeline)
         rows = []
         for statement in statements:
             user_id = statement.user_id.id
@@ -270,7 +276,7 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
         }
 
     @api.model
-    def _previous_actuals(self, plan, metric, users, date_from, date_to):
+    def _previous_actuals(self, plan, metric, users, date_from, date_to, timeline):
         """``{user id: achieved}`` on ``metric`` in the previous period of the
         same length (one query per time zone)."""
         if not metric:
@@ -278,22 +284,17 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
         length = relativedelta(date_to + relativedelta(days=1), date_from)
         previous_from = date_from - length
         previous_to = date_from - relativedelta(days=1)
-        timeline = self.env["sales.performance.team.membership"]._timeline(
-            {plan.company_id.id}
-        )
         return plan._achieved_by_user(
             metric.sudo(), previous_from, previous_to, users, timeline
         )
 
     @api.model
-    def _teams(self, plan, users, day):
+    def _teams(self, users, day, timeline):
         """``{user id: team id}``: the team each salesperson counted for on
-        ``day`` (the team history), else their current sales team."""
-        segments = self.env["sales.performance.team.membership"]._timeline(
-            {plan.company_id.id}
-        )
+        ``day`` (the team history ``timeline``), else their current sales
+        team."""
         by_user = defaultdict(list)
-        for segment in segments:
+        for segment in timeline:
             by_user[segment.user].append(segment)
         users.fetch(["sale_team_id"])
         return {
