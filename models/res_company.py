@@ -2,7 +2,8 @@ from datetime import time, timedelta
 
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..engine import figures, periods
@@ -25,6 +26,24 @@ class ResCompany(models.Model):
         help="A running target whose forecast reaches this share of the target "
         "(but not all of it) is at risk; below it is off track.",
     )
+    sales_performance_stale_days = fields.Integer(
+        string="Stale Opportunity After (days)",
+        default=14,
+        help="An open opportunity with no message and no activity for this many "
+        "days is shown as stale in the cockpit.",
+    )
+
+    @api.constrains("sales_performance_stale_days")
+    def _check_sales_performance_stale_days(self):
+        for company in self:
+            if not 1 <= company.sales_performance_stale_days <= 3650:
+                raise ValidationError(
+                    self.env._(
+                        "The days after which an opportunity is stale must be "
+                        "between 1 and 3650 (%(company)s).",
+                        company=company.name,
+                    )
+                )
 
     def _sales_performance_calendar(self):
         """Weekdays, public holidays and at-risk ratio used to pace targets."""

@@ -11,6 +11,9 @@ class ResConfigSettings(models.TransientModel):
     sales_performance_at_risk_ratio = fields.Float(
         related="company_id.sales_performance_at_risk_ratio", readonly=False
     )
+    sales_performance_stale_days = fields.Integer(
+        related="company_id.sales_performance_stale_days", readonly=False
+    )
     # Training: thresholds of training needs and the certificate expiry
     # warning, kept in system parameters (one value for all companies)
     sales_performance_training_rating_threshold = fields.Float(
