@@ -1,1 +1,0 @@
-// The cockpit client action (sales_performance.cockpit): see the cockpit issue.
