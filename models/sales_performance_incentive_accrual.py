@@ -500,14 +500,18 @@ class SalesPerformanceIncentiveStatement(models.Model):
         )
         if not statements:
             return
-        vals_list, owners = [], []
+        vals_list = []
+        rates = {}  # one rate per currency, company and period end
         for statement in statements:
             plan = statement.plan_id
             company = statement.company_id
-            for amount, line in statement._accrual_parts():
-                balance = statement.currency_id._convert(
-                    amount, company.currency_id, company, statement.date_to
+            key = (statement.currency_id, company, statement.date_to)
+            if key not in rates:
+                rates[key] = statement.currency_id._get_conversion_rate(
+                    statement.currency_id, company.currency_id, company, key[2]
                 )
+            for amount, line in statement._accrual_parts():
+                balance = company.currency_id.round(amount * rates[key])
                 label = (
                     line.name
                     if line
@@ -528,19 +532,14 @@ class SalesPerformanceIncentiveStatement(models.Model):
                         line,
                     )
                 )
-                owners.append(statement)
         if not vals_list:
             return
         moves = self.env["account.move"].sudo().create(vals_list)
         moves.action_post()
-        first = {}
-        for statement, move in zip(owners, moves, strict=True):
-            first.setdefault(statement, move)
-        for statement, move in first.items():
-            statement.accrual_move_id = move
-            entries = moves.filtered(
-                lambda m, s=statement: m.sales_performance_statement_id == s
-            )
+        by_statement = moves.grouped("sales_performance_statement_id")
+        for statement, entries in by_statement.items():
+            # the statement's own entry first (created in that order)
+            statement.accrual_move_id = entries[0]
             statement.message_post(
                 body=self.env._(
                     "Accrued in Accounting: %(entries)s (%(amount)s %(currency)s).",
@@ -653,10 +652,9 @@ class SalesPerformanceIncentiveStatement(models.Model):
             ],
             cancel=True,
         )
-        for statement in self:
-            reversed_here = reversals.filtered(
-                lambda m, s=statement: m.sales_performance_statement_id == s
-            )
+        for statement, reversed_here in reversals.grouped(
+            "sales_performance_statement_id"
+        ).items():
             if reversed_here:
                 statement.message_post(
                     body=self.env._(
