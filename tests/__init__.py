@@ -34,3 +34,4 @@ from . import test_incentive_fairness
 from . import test_cockpit
 from . import test_customer_segment
 from . import test_digest
+from . import test_sales_performance_dashboard
