@@ -15,12 +15,23 @@ class ResUsers(models.Model):
         compute="_compute_sales_performance_training",
     )
 
+    sales_performance_digest_optout = fields.Boolean(
+        string="No Weekly Scorecard",
+        help="Do not send me the weekly Sales Performance scorecard e-mail "
+        "(my targets' attainment and pacing, my drivers, my team's table).",
+    )
+
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + [
             "sales_performance_training_count",
             "sales_performance_training_hours_year",
+            "sales_performance_digest_optout",
         ]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + ["sales_performance_digest_optout"]
 
     def _compute_sales_performance_training(self):
         for user in self:
