@@ -31,6 +31,7 @@
         "data/sales_performance_training_data.xml",
         "data/sales_performance_incentive_acceptance_data.xml",
         "data/sales_performance_incentive_dispute_data.xml",
+        "data/sales_performance_segment_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_team_membership_views.xml",
