@@ -466,7 +466,7 @@ class TestIncentiveStatement(IncentiveCommon):
         with patch.object(
             Plan,
             "_eligibility_holds",
-            lambda plan, users: {
+            lambda plan, users, date_from=None, date_to=None: {
                 user.id: "Certification missing" if user == self.sp1 else False
                 for user in users
             },
