@@ -26,14 +26,25 @@
    salesperson: gamification cannot split credit nor follow a team history),
    and writes ``bench/results-<size>.txt``, ending with one ``BENCH ...`` line.
 
+6. the cockpit (``sales.performance.cockpit.get_cockpit_data``) of the last
+   month, as the administrator, for every sales team and for half of them:
+   best wall time of three runs and SQL queries (``cockpit_s``,
+   ``cockpit_queries``, ``cockpit_half_s``, ``cockpit_half_queries`` in the
+   ``BENCH`` line: the query count does not depend on the salespeople). The
+   generated opportunities get one tracked stage change each (what Odoo
+   records when a stage changes) so that the funnel has history to read.
+
 ``--check`` (the ``bench`` stage of ``tools/run_tests.sh``, on ``--size tiny``)
 runs the correctness checks only, without timing and without a results file:
 the generated data is what Odoo itself would store (credit splits,
 collections and team history included), the addon's figures (salespeople and
 teams) and the SQL floor agree, gamification (default and batch mode) agrees
 with SQL without crediting and so does the addon once the credit splits are
-removed, and a full recompute costs as many queries for all the salespeople as
-for half of them.
+removed, a full recompute costs as many queries for all the salespeople as
+for half of them, the cockpit's figures per salesperson (attainment, won and
+lost, win rate, sales cycle, activities done, pipeline, stale opportunities),
+its revenue and its funnel agree with plain SQL written apart, and the
+cockpit costs as many queries for all the teams as for half of them.
 It prints one ``CHECK <name>: OK`` or ``CHECK <name>: FAIL ...`` line per
 check and a last line ``BENCH size=... checks=N failed=M``.
 
@@ -529,6 +540,300 @@ def measure_statements(env, plan, data):
 # ----------------------------------------------------------------------
 # Comparison
 # ----------------------------------------------------------------------
+# ----------------------------------------------------------------------
+# Cockpit
+# ----------------------------------------------------------------------
+def ensure_stage_tracking(env, data):
+    """One tracked stage change per generated opportunity (a message with a
+    tracking value of ``crm.lead.stage_id``, as Odoo writes them), from the
+    first open stage to the opportunity's stage, five days after its
+    creation (or when it was closed, if sooner). Once per database."""
+    cr = env.cr
+    field = env["ir.model.fields"]._get("crm.lead", "stage_id")
+    cr.execute(
+        "SELECT 1 FROM mail_tracking_value WHERE field_id = %s LIMIT 1", [field.id]
+    )
+    if cr.fetchone():
+        return
+    first = env["crm.stage"].search([("is_won", "=", False)], limit=1)
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_stage_msg ON COMMIT DROP AS
+        SELECT nextval('mail_message_id_seq') AS mid, l.id AS lead_id,
+               l.stage_id,
+               LEAST(l.create_date + interval '5 days',
+                     COALESCE(l.date_closed, 'infinity')) AS at
+          FROM crm_lead l
+         WHERE l.company_id = %(company)s AND l.type = 'opportunity'
+           AND l.stage_id != %(first)s
+        """,
+        {"company": data.company_id, "first": first.id},
+    )
+    cr.execute(
+        """
+        INSERT INTO mail_message (id, model, res_id, message_type, date, body,
+               author_id, create_uid, write_uid, create_date, write_date)
+        SELECT mid, 'crm.lead', lead_id, 'notification', at, '',
+               %(author)s, %(uid)s, %(uid)s, at, at
+          FROM bench_stage_msg
+        """,
+        {"author": env.user.partner_id.id, "uid": env.uid},
+    )
+    cr.execute(
+        """
+        INSERT INTO mail_tracking_value (field_id, mail_message_id,
+               old_value_integer, new_value_integer, create_uid, write_uid,
+               create_date, write_date)
+        SELECT %(field)s, mid, %(first)s, stage_id, %(uid)s, %(uid)s, at, at
+          FROM bench_stage_msg
+        """,
+        {"field": field.id, "first": first.id, "uid": env.uid},
+    )
+    cr.execute("DROP TABLE bench_stage_msg")
+    env.invalidate_all()
+
+
+def _cockpit_env(env, data):
+    """The administrator working in the generated company (the superuser if
+    the administrator may not)."""
+    admin = env.ref("base.user_admin")
+    if data.company_id in admin.company_ids.ids:
+        env = env(user=admin.id)
+    return env["sales.performance.cockpit"].with_company(data.company_id)
+
+
+def measure_cockpit(env, data, runs=3):
+    """The cockpit of the last month for all the teams and for half of them:
+    best wall time of ``runs`` runs and the queries of the last one."""
+    cockpit = _cockpit_env(env, data)
+    period = [str(day) for day in data.months[-1]]
+    result = {}
+    for key, team_ids in (("", data.team_ids), ("half_", data.team_ids[::2])):
+        out = {}
+
+        def call(team_ids=team_ids, out=out):
+            out["data"] = cockpit.get_cockpit_data(*period, team_ids=team_ids)
+
+        measures = [measure(env, call) for _i in range(runs)]
+        result[f"{key}s"] = min(m[0] for m in measures)
+        result[f"{key}queries"] = measures[-1][1]
+        result[f"{key}reps"] = len(out["data"]["reps"])
+    return result
+
+
+def cockpit_sql(env, data, date_from, date_to, today, stale_days=14):
+    """Per salesperson of the generated teams, what the cockpit shows, in
+    plain SQL written apart from the addon's: won, lost, cycle days,
+    activities done, weighted pipeline expected in the rest of the period,
+    stale opportunities; and the period's invoiced revenue."""
+    cr = env.cr
+    start, end = date_from, date_to + timedelta(days=1)  # UTC salespeople
+    users = list(data.user_ids)
+    figures = {uid: defaultdict(float) for uid in users}
+    cr.execute(
+        """
+        SELECT user_id,
+               count(*) FILTER (WHERE won_status = 'won'),
+               count(*) FILTER (WHERE won_status = 'lost'),
+               avg(extract(epoch FROM date_closed - create_date) / 86400)
+                   FILTER (WHERE won_status = 'won')
+          FROM crm_lead
+         WHERE type = 'opportunity' AND user_id = ANY(%s)
+           AND date_closed >= %s AND date_closed < %s
+         GROUP BY user_id
+        """,
+        [users, start, end],
+    )
+    for uid, won, lost, cycle in cr.fetchall():
+        figures[uid].update(won=won, lost=lost, cycle=cycle)
+    cr.execute(
+        """
+        SELECT user_id, count(*) FROM mail_activity
+         WHERE active IS NOT TRUE AND date_done BETWEEN %s AND %s
+           AND user_id = ANY(%s)
+         GROUP BY user_id
+        """,
+        [date_from, date_to, users],
+    )
+    for uid, count in cr.fetchall():
+        figures[uid]["activities"] = count
+    cr.execute(
+        """
+        SELECT user_id, sum(expected_revenue * probability / 100)
+          FROM crm_lead
+         WHERE type = 'opportunity' AND active AND won_status = 'pending'
+           AND user_id = ANY(%s) AND date_deadline BETWEEN %s AND %s
+         GROUP BY user_id
+        """,
+        [users, max(today, date_from), date_to],
+    )
+    for uid, amount in cr.fetchall():
+        figures[uid]["pipeline"] = float(amount or 0)
+    cr.execute(
+        """
+        WITH touched AS (
+            SELECT res_id FROM mail_message
+             WHERE model = 'crm.lead' AND message_type != 'user_notification'
+               AND date >= now() at time zone 'UTC' - make_interval(days => %(n)s)
+            UNION
+            SELECT res_id FROM mail_activity
+             WHERE res_model = 'crm.lead'
+               AND (create_date >= now() at time zone 'UTC'
+                                   - make_interval(days => %(n)s)
+                    OR date_done >= current_date - %(n)s
+                    OR date_deadline >= current_date - %(n)s))
+        SELECT l.user_id, count(*)
+          FROM crm_lead l
+         WHERE l.type = 'opportunity' AND l.active AND l.won_status = 'pending'
+           AND l.user_id = ANY(%(users)s)
+           AND l.create_date < now() at time zone 'UTC' - make_interval(days => %(n)s)
+           AND l.id NOT IN (SELECT res_id FROM touched WHERE res_id IS NOT NULL)
+         GROUP BY l.user_id
+        """,
+        {"n": stale_days, "users": users},
+    )
+    for uid, count in cr.fetchall():
+        figures[uid]["stale"] = count
+    cr.execute(
+        """
+        SELECT COALESCE(sum(amount_untaxed_signed), 0) FROM account_move
+         WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+           AND invoice_date BETWEEN %s AND %s AND invoice_user_id = ANY(%s)
+        """,
+        [date_from, date_to, users],
+    )
+    revenue = float(cr.fetchone()[0])
+    # attainment: per salesperson, the average over the metrics of achieved /
+    # target of the active targets inside the period
+    cr.execute(
+        """
+        SELECT user_id, avg(att) FROM (
+            SELECT user_id, metric_id,
+                   sum(achieved_value) / sum(target_value) * 100 AS att
+              FROM sales_performance_target
+             WHERE user_id = ANY(%s) AND state IN ('active', 'closed')
+               AND date_from >= %s AND date_to <= %s
+             GROUP BY user_id, metric_id
+            HAVING sum(target_value) > 0) per_metric
+         GROUP BY user_id
+        """,
+        [users, date_from, date_to],
+    )
+    for uid, attainment in cr.fetchall():
+        figures[uid]["attainment"] = float(attainment)
+    return figures, revenue
+
+
+def cockpit_funnel_sql(env, data, date_from, date_to):
+    """Opportunities of the generated salespeople entering each stage in the
+    period, from the tracking values (and creations in their first stage)."""
+    cr = env.cr
+    start, end = date_from, date_to + timedelta(days=1)
+    field = env["ir.model.fields"]._get("crm.lead", "stage_id")
+    cr.execute(
+        """
+        SELECT stage, count(DISTINCT lead) FROM (
+            SELECT v.new_value_integer AS stage, m.res_id AS lead
+              FROM mail_tracking_value v
+              JOIN mail_message m ON m.id = v.mail_message_id
+              JOIN crm_lead l ON l.id = m.res_id
+             WHERE m.model = 'crm.lead' AND v.field_id = %(field)s
+               AND m.date >= %(start)s AND m.date < %(end)s
+               AND l.type = 'opportunity' AND l.user_id = ANY(%(users)s)
+            UNION ALL
+            SELECT COALESCE((SELECT v.old_value_integer
+                               FROM mail_tracking_value v
+                               JOIN mail_message m ON m.id = v.mail_message_id
+                              WHERE m.model = 'crm.lead' AND m.res_id = l.id
+                                AND v.field_id = %(field)s
+                              ORDER BY m.date, v.id LIMIT 1), l.stage_id), l.id
+              FROM crm_lead l
+             WHERE l.type = 'opportunity' AND l.user_id = ANY(%(users)s)
+               AND l.create_date >= %(start)s AND l.create_date < %(end)s) e
+         GROUP BY stage
+        """,
+        {"field": field.id, "start": start, "end": end, "users": list(data.user_ids)},
+    )
+    rows = cr.fetchall()
+    won = set(env["crm.stage"].search([("is_won", "=", True)]).ids)
+    return {stage: count for stage, count in rows if stage not in won}
+
+
+def cockpit_problems(env, data):
+    """The cockpit's figures against ``cockpit_sql`` for the last month (and
+    the pipeline of the next 30 days, the generated open deals being due in
+    15), and its funnel against ``cockpit_funnel_sql``."""
+    problems = []
+    cockpit = _cockpit_env(env, data)
+    today = date.today()
+
+    def close(a, b):
+        return abs((a or 0.0) - (b or 0.0)) <= 0.05 + 1e-6 * abs(b or 0.0)
+
+    date_from, date_to = data.months[-1]
+    result = cockpit.get_cockpit_data(str(date_from), str(date_to), data.team_ids)
+    sql, revenue = cockpit_sql(env, data, date_from, date_to, today)
+    reps = {rep["user_id"]: rep for rep in result["reps"]}
+    if set(reps) != set(data.user_ids):
+        problems.append(f"salespeople {sorted(reps)} != {sorted(data.user_ids)}")
+    checked = defaultdict(int)
+    for uid, expected in sql.items():
+        rep = reps.get(uid)
+        if not rep:
+            continue
+        won, lost = int(expected["won"]), int(expected["lost"])
+        pairs = {
+            "won": (rep["won"], won),
+            "lost": (rep["lost"], lost),
+            "win_rate": (
+                rep["win_rate"],
+                round(won / (won + lost) * 100, 1) if won + lost else None,
+            ),
+            "cycle_days": (
+                rep["cycle_days"],
+                round(expected["cycle"], 1) if expected.get("cycle") else None,
+            ),
+            "activities_done": (rep["activities_done"], expected["activities"]),
+            "stale_count": (rep["stale_count"], expected["stale"]),
+            "attainment": (
+                rep["attainment"],
+                round(expected["attainment"], 1) if "attainment" in expected else None,
+            ),
+        }
+        for name, (got, want) in pairs.items():
+            if want is not None and want != 0:
+                checked[name] += 1
+            if (got is None) != (want is None) or not close(got, want):
+                problems.append(f"user {uid} {name}: cockpit {got} != SQL {want}")
+    if not close(result["risk"]["revenue"], round(revenue, 1)):
+        problems.append(f"revenue: cockpit {result['risk']['revenue']} != {revenue}")
+    funnel = {row["stage_id"]: row["entered"] for row in result["funnel"]}
+    funnel_sql = cockpit_funnel_sql(env, data, date_from, date_to)
+    if {k: v for k, v in funnel.items() if v} != funnel_sql:
+        problems.append(f"funnel entered: cockpit {funnel} != SQL {funnel_sql}")
+    # the pipeline: the next 30 days
+    last = today + timedelta(days=30)
+    result = cockpit.get_cockpit_data(str(today), str(last), data.team_ids)
+    sql, _revenue = cockpit_sql(env, data, today, last, today)
+    for rep in result["reps"]:
+        want = sql[rep["user_id"]]["pipeline"]
+        checked["pipeline"] += 1 if want else 0
+        if not close(rep["pipeline"], round(want, 1)):
+            problems.append(
+                f"user {rep['user_id']} pipeline: cockpit {rep['pipeline']} != {want}"
+            )
+    empty = [
+        name
+        for name in ("won", "lost", "activities_done", "attainment", "pipeline")
+        if not checked[name]
+    ]
+    if empty:
+        problems.append(f"no data to compare for {empty}: the check proves nothing")
+    if not funnel_sql:
+        problems.append("no funnel entry in the period: the check proves nothing")
+    return problems
+
+
 def compare(data, reference, other, metrics=None, ids=None, tolerance=TOLERANCE):
     """Differences ``[(key, reference, other)]`` over every salesperson (or
     each of ``ids``: the teams) x metric x month (a missing key is 0)."""
@@ -870,6 +1175,20 @@ def main(argv=None):
                 "version of the addon)",
             )
 
+        # -- cockpit -----------------------------------------------------------
+        ensure_stage_tracking(env, data)
+        cr.commit()
+        cockpit = measure_cockpit(env, data)
+        log(
+            lines,
+            f"cockpit of {data.months[-1][0]:%Y-%m} (get_cockpit_data, as the "
+            f"administrator): {cockpit['reps']} salespeople in "
+            f"{len(data.team_ids)} teams in {cockpit['s']:.3f}s, "
+            f"{cockpit['queries']} queries; half the teams "
+            f"({cockpit['half_reps']} salespeople): {cockpit['half_s']:.3f}s, "
+            f"{cockpit['half_queries']} queries",
+        )
+
         # -- agreement -------------------------------------------------------
         gami_metrics = GAMIFICATION_METRICS
         checks = [
@@ -937,6 +1256,10 @@ def main(argv=None):
             f"BENCH size={args.size} targets={len(targets)} addon_s={addon_s:.3f} "
             f"addon_queries={addon_queries} sql_s={sql_s:.3f} "
             f"gami_default_s={gami_default_s:.3f} gami_batch_s={gami_batch_s:.3f} "
+            f"cockpit_s={cockpit['s']:.3f} cockpit_queries={cockpit['queries']} "
+            f"cockpit_half_s={cockpit['half_s']:.3f} "
+            f"cockpit_half_queries={cockpit['half_queries']} "
+            f"cockpit_reps={cockpit['reps']} "
             f"agree={'yes' if agree else 'no'}",
         )
     os.makedirs(os.path.dirname(output), exist_ok=True)
@@ -1353,6 +1676,23 @@ def run_checks(env, data, size_name, reuse=False):
             else [
                 f"{full_queries} queries for {len(targets)} targets, "
                 f"{half_queries} for {len(half)}"
+            ],
+        )
+    )
+
+    # the cockpit agrees with plain SQL, and costs the same number of queries
+    # for all the teams as for half of them
+    ensure_stage_tracking(env, data)
+    checks.append(("cockpit-vs-sql", cockpit_problems(env, data)))
+    cockpit = measure_cockpit(env, data, runs=2)  # the first run warms caches
+    checks.append(
+        (
+            "cockpit-queries-independent-of-salespeople",
+            []
+            if cockpit["queries"] == cockpit["half_queries"]
+            else [
+                f"{cockpit['queries']} queries for {cockpit['reps']} salespeople, "
+                f"{cockpit['half_queries']} for {cockpit['half_reps']}"
             ],
         )
     )
