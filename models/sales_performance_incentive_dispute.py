@@ -719,8 +719,13 @@ class SalesPerformanceIncentiveStatement(models.Model):
         )
         return True
 
-    def action_open_dispute(self, line=None):
-        """The dispute form, in a dialog, for this statement (or ``line``)."""
+    def action_open_dispute(self):
+        """The dispute form, in a dialog, for this statement."""
+        return self._action_open_dispute()
+
+    def _action_open_dispute(self, line=None):
+        """The dispute form, in a dialog, for this statement (or its
+        ``line``)."""
         self.ensure_one()
         self.check_access("read")
         if self.user_id != self.env.user:
@@ -855,6 +860,8 @@ class SalesPerformanceIncentiveStatement(models.Model):
         """Before the lines are recomputed, each draft statement takes the
         adjustments of the accepted disputes waiting for it (they are manual
         adjustments: they stay and count in the total)."""
+        # one query whatever the number of statements (no prefetch batches)
+        self.sudo().fetch(["state", "user_id", "plan_id"])
         drafts = self.sudo().filtered(lambda s: s.state == "draft")
         if drafts:
             self.env["sales.performance.incentive.dispute"].sudo().search(
@@ -913,4 +920,4 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
         """Dispute this line (from the statement's line list)."""
         self.ensure_one()
         self.check_access("read")
-        return self.statement_id.action_open_dispute(line=self)
+        return self.statement_id._action_open_dispute(line=self)
