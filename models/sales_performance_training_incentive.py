@@ -50,22 +50,26 @@ class SalesPerformanceIncentivePlan(models.Model):
             )
         users.partner_id.fetch(["lang"])
         for user in users:
-            if reasons.get(user.id):
-                continue
             lang = user.lang or self.env.lang or "en_US"
             env = self.with_context(lang=lang).env
             employee = employee_of.get(user.id)
             if not employee:
-                reasons[user.id] = env._(
+                reason = env._(
                     "No employee is linked to the salesperson: required "
                     "certifications cannot be checked (%(courses)s).",
                     courses=", ".join(courses.with_env(env).mapped("name")),
                 )
+                reasons[user.id] = " ".join(
+                    filter(None, (reasons.get(user.id), reason))
+                )
                 continue
             missing = courses - courses.browse(valid_courses.get(employee.id, ()))
             if missing:
-                reasons[user.id] = env._(
+                reason = env._(
                     "Required certification missing or expired: %(courses)s.",
                     courses=", ".join(missing.with_env(env).mapped("name")),
+                )
+                reasons[user.id] = " ".join(
+                    filter(None, (reasons.get(user.id), reason))
                 )
         return reasons
