@@ -221,16 +221,6 @@ class SalesPerformanceIncentiveBudget(models.Model):
                         max=f"{MAX_BUDGET:,.0f}",
                     )
                 )
-            plan = budget.plan_id
-            if budget.date_to < plan.date_from or budget.date_from > plan.date_to:
-                raise ValidationError(
-                    self.env._(
-                        "The budget period %(from)s → %(to)s is outside the "
-                        "validity of the plan %(plan)s.",
-                        plan=plan.name,
-                        **{"from": budget.date_from, "to": budget.date_to},
-                    )
-                )
         self.flush_model(["plan_id", "date_from", "date_to"])
         pair = period_overlap.first_overlap(self, SQL("o.plan_id = t.plan_id"))
         if pair:

@@ -269,12 +269,6 @@ class TestIncentiveBudgetInput(BudgetCommon):
         # the next quarter is fine
         self._budget(1000, period=(date(2031, 4, 1), date(2031, 6, 30)))
 
-    def test_outside_the_plan_validity(self):
-        self._assert_refused(
-            {"date_from": date(2032, 1, 1), "date_to": date(2032, 3, 31)},
-            "outside the validity",
-        )
-
 
 @tagged("post_install", "-at_install", "sales_performance", "incentive")
 class TestIncentiveBudgetSecurity(BudgetCommon):
