@@ -299,6 +299,33 @@ class TestIncentiveDispute(DisputeCommon):
         feb = self._by_user(self.plan.generate_statements(*FEB))[self.sp1]
         self.assertFalse(feb.line_ids.filtered("dispute_id"))
 
+    def test_views(self):
+        """Administrators get the resolution buttons; salespeople sign off and
+        dispute from the statement (and each of its lines)."""
+        modes = [(False, "kanban"), (False, "list"), (False, "form"), (False, "search")]
+        mine = self.Dispute.with_user(self.sp1).get_views(modes)["views"]
+        admin = self.Dispute.with_user(self.admin).get_views(modes)["views"]
+        self.assertIn('default_group_by="state"', admin["kanban"]["arch"])
+        self.assertIn("age_days", admin["kanban"]["arch"])
+        self.assertIn("action_accept", admin["form"]["arch"])
+        self.assertIn("action_reject", admin["form"]["arch"])
+        self.assertNotIn("action_accept", mine["form"]["arch"])
+        self.assertNotIn("action_reject", mine["form"]["arch"])
+        statement = self.env["sales.performance.incentive.statement"].with_user(
+            self.sp1
+        )
+        arch = statement.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertEqual(arch.count('name="action_open_dispute"'), 2)
+        self.assertIn('name="action_sign_off"', arch)
+        self.assertIn('name="dispute_ids"', arch)
+        menu = self.env.ref(
+            "sales_performance.sales_performance_incentive_dispute_menu"
+        )
+        self.assertEqual(
+            menu.parent_id,
+            self.env.ref("sales_performance.sales_performance_incentive_menu"),
+        )
+
     def test_age_days(self):
         with freeze_time("2031-02-05"):
             jan = self._approved_january()[self.sp1]
