@@ -31,6 +31,7 @@
         "data/sales_performance_training_data.xml",
         "data/sales_performance_incentive_acceptance_data.xml",
         "data/sales_performance_incentive_dispute_data.xml",
+        "data/sales_performance_incentive_budget_data.xml",
         "data/sales_performance_segment_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
@@ -78,6 +79,7 @@
         "views/sales_performance_incentive_accrual_views.xml",
         "views/sales_performance_incentive_draw_views.xml",
         "views/sales_performance_incentive_fairness_views.xml",
+        "wizards/sales_performance_incentive_fairness_compute_views.xml",
         "views/sales_performance_cockpit_views.xml",
         "views/res_partner_views.xml",
         # mail templates and dashboards (after the actions they link to)

@@ -4,6 +4,8 @@ from . import sales_performance_target_revise
 from . import sales_performance_evaluation_create
 from . import sales_performance_evaluation_reopen
 from . import sales_performance_incentive_generate
+from . import sales_performance_incentive_generate_budget
 from . import sales_performance_incentive_estimate
 from . import sales_performance_incentive_whatif
 from . import sales_performance_incentive_export
+from . import sales_performance_incentive_fairness_compute
