@@ -34,14 +34,15 @@ def next_pending(applicable_keys, approved_keys):
     return None
 
 
-def first_decrease(thresholds):
-    """Index of the first threshold lower than the one before it (levels in
-    route order; empty thresholds count as 0), or None when they never
-    decrease."""
+def first_not_increasing(thresholds):
+    """Index of the first threshold that does not increase on the one before
+    it (levels in route order; empty thresholds count as 0 and may only open
+    the route: any number of levels for every total, then strictly
+    increasing amounts), or None when the route is in order."""
     previous = 0.0
     for index, threshold in enumerate(thresholds):
         value = threshold or 0.0
-        if value < previous:
+        if value < previous or (value and value == previous):
             return index
         previous = value
     return None

@@ -137,14 +137,15 @@ class SalesPerformanceIncentiveApprovalLevel(models.Model):
                 )
         for plan in self.plan_id:
             levels = plan.approval_level_ids.sorted(lambda lv: (lv.sequence, lv.id))
-            index = approval.first_decrease(levels.mapped("amount_threshold"))
+            index = approval.first_not_increasing(levels.mapped("amount_threshold"))
             if index is not None:
                 raise ValidationError(
                     self.env._(
-                        "The thresholds of the approval route of %(plan)s must not "
-                        "decrease: %(level)s (from %(amount)s) comes after "
-                        "%(previous)s (from %(previous_amount)s). Order the levels "
-                        "from the smallest threshold to the largest.",
+                        "The thresholds of the approval route of %(plan)s must "
+                        "increase: %(level)s (from %(amount)s) comes after "
+                        "%(previous)s (from %(previous_amount)s). Levels for every "
+                        "total come first, then each threshold above the one "
+                        "before.",
                         plan=plan.name,
                         level=levels[index].name,
                         amount=levels[index].amount_threshold,

@@ -239,29 +239,34 @@ class TestIncentiveApprovalInput(ApprovalCommon):
         self.assertIn(text, str(caught.exception))
         self.assertEqual(self._levels(), count)
 
-    def test_thresholds_must_not_decrease(self):
+    def test_thresholds_must_increase(self):
         # after finance (10,000) at sequence 30, a level from 5,000
         self._assert_refused(
             {"sequence": 30, "approver_type": "team_leader", "amount_threshold": 5000},
-            "must not decrease",
+            "must increase",
         )
         # an empty threshold after 10,000 is 0: refused as well
         self._assert_refused(
-            {"sequence": 30, "user_id": self.admin.id}, "must not decrease"
+            {"sequence": 30, "user_id": self.admin.id}, "must increase"
         )
         # moving finance before the leader's level with its 10,000 is fine
         # (0 then 10,000), moving the leader after it is not
         with self.assertRaises(ValidationError):
             self.level_leader.sequence = 30
         self.assertEqual(self.level_leader.sequence, 10)
-        # equal thresholds: two sign-offs from 10,000
+        # equal thresholds do not increase: a second level from 10,000 is refused
+        self._assert_refused(
+            {"sequence": 30, "user_id": self.admin.id, "amount_threshold": 10000},
+            "must increase",
+        )
+        # a higher one is fine
         self.env["sales.performance.incentive.approval.level"].create(
             {
                 "plan_id": self.plan.id,
                 "name": "Director",
                 "sequence": 30,
                 "user_id": self.admin.id,
-                "amount_threshold": 10000,
+                "amount_threshold": 50000,
             }
         )
         self.assertEqual(self._levels(), 3)

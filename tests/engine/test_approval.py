@@ -46,11 +46,12 @@ def test_next_pending_in_order():
     ("thresholds", "expected"),
     [
         ([0.0, 10000.0, 50000.0], None),
-        ([None, 10000.0, 10000.0], None),  # equal thresholds: two sign-offs
+        ([None, 0.0, 10000.0], None),  # two levels for every total, then 10,000
+        ([None, 10000.0, 10000.0], 2),  # equal thresholds do not increase
         ([10000.0, 0.0], 1),  # 0 after 10,000 decreases
         ([0.0, 50000.0, 10000.0], 2),
         ([], None),
     ],
 )
-def test_first_decrease(thresholds, expected):
-    assert approval.first_decrease(thresholds) == expected
+def test_first_not_increasing(thresholds, expected):
+    assert approval.first_not_increasing(thresholds) == expected
