@@ -2,7 +2,7 @@
     "name": "Sales Performance",
     "summary": "SMART sales targets, appraisals, training records and incentive plans "
     "computed from real CRM, Sales and Invoicing data",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-performance/sales_performance",
     "author": "Sales Performance Team",
@@ -31,8 +31,6 @@
         "data/sales_performance_training_data.xml",
         "data/sales_performance_incentive_acceptance_data.xml",
         "data/sales_performance_incentive_dispute_data.xml",
-        "data/sales_performance_incentive_budget_data.xml",
-        "data/sales_performance_segment_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_team_membership_views.xml",
