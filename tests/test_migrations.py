@@ -6,6 +6,7 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import EvaluationCommon, TargetCommon, TrainingCommon
@@ -103,3 +104,50 @@ class TestMigrationCrediting(TargetCommon):
         )
         self.assertEqual(leader.user_id, self.team_1.user_id)
         self.assertFalse(leader.date_from)
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationGovernance(TargetCommon):
+    def test_1_3_0_gives_invoiced_customers_their_segment(self):
+        # a company of its own: its customers are ranked among themselves
+        company = self._new_company("SP Migration Company")
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=company, install_demo=False
+        )
+        today = date.today()
+        big, small = (
+            self.env["res.partner"].create({"name": name})
+            for name in ("SP Migration Big", "SP Migration Small")
+        )
+        # 900 and 100 invoiced this month: big reaches 90 % of the revenue
+        # first (A, the customer crossing 80 %), small starts at 90 % (B)
+        for partner, amount in ((big, 900.0), (small, 100.0)):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+        (big | small).sudo().write({"sales_performance_segment": False})
+        migration = _migration("19.0.1.3.0", "post-migration.py")
+        migration.migrate(self.env.cr, "19.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual(big.sales_performance_segment, "a")
+        self.assertEqual(small.sales_performance_segment, "b")
+        # a second run gives the same
+        migration.migrate(self.env.cr, "19.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual((big | small).mapped("sales_performance_segment"), ["a", "b"])
