@@ -22,7 +22,6 @@
         "security/sales_performance_incentive_approval_security.xml",
         "security/sales_performance_incentive_accrual_security.xml",
         "security/sales_performance_incentive_fairness_security.xml",
-        "security/sales_performance_cockpit_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
