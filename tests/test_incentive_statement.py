@@ -551,7 +551,7 @@ class TestIncentiveStatement(IncentiveCommon):
             statements[self.sp2].ids,
         )
         html = html.decode()
-        self.assertIn("提成对账单", html)
+        self.assertIn("提成结算单", html)
         self.assertIn("超额累进", html)
         self.assertIn("Noto Sans CJK SC", html)
 
