@@ -7,7 +7,15 @@
     "website": "https://github.com/sales-performance/sales_performance",
     "author": "Sales Performance Team",
     "license": "LGPL-3",
-    "depends": ["crm", "sale", "hr", "account", "spreadsheet_dashboard"],
+    "depends": [
+        "crm",
+        "sale",
+        "hr",
+        "account",
+        "spreadsheet_dashboard",
+        "survey",
+        "hr_skills",
+    ],
     "data": [
         # groups -> access rights -> record rules
         "security/sales_performance_groups.xml",
@@ -22,6 +30,9 @@
         "security/sales_performance_incentive_approval_security.xml",
         "security/sales_performance_incentive_accrual_security.xml",
         "security/sales_performance_incentive_fairness_security.xml",
+        "security/sales_performance_evaluation_cycle_security.xml",
+        "security/sales_performance_evaluation_feedback_security.xml",
+        "security/sales_performance_evaluation_calibration_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
@@ -30,6 +41,8 @@
         "data/sales_performance_training_data.xml",
         "data/sales_performance_incentive_acceptance_data.xml",
         "data/sales_performance_incentive_dispute_data.xml",
+        "data/sales_performance_evaluation_cycle_data.xml",
+        "data/sales_performance_customer_satisfaction_data.xml",
         # views and actions, one file per model
         "views/sales_performance_metric_views.xml",
         "views/sales_performance_team_membership_views.xml",
@@ -79,6 +92,13 @@
         "wizards/sales_performance_incentive_fairness_compute_views.xml",
         "views/sales_performance_cockpit_views.xml",
         "views/res_partner_views.xml",
+        # evaluation cycles, surveys, calibration, skills
+        "views/sales_performance_evaluation_cycle_views.xml",
+        "views/sales_performance_evaluation_calibration_views.xml",
+        "views/sales_performance_evaluation_feedback_views.xml",
+        "views/sales_performance_evaluation_skill_views.xml",
+        "views/sales_performance_incentive_evaluation_views.xml",
+        "views/survey_user_input_views.xml",
         # mail templates and dashboards (after the actions they link to)
         "data/sales_performance_digest_data.xml",
         "data/sales_performance_dashboard_data.xml",

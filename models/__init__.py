@@ -23,6 +23,11 @@ from . import sales_performance_evaluation_line
 from . import sales_performance_evaluation_report
 from . import hr_employee
 from . import sales_performance_evaluation_print
+from . import sales_performance_evaluation_cycle
+from . import sales_performance_evaluation_calibration
+from . import sales_performance_evaluation_feedback
+from . import sales_performance_evaluation_skill
+from . import survey_user_input
 from . import sales_performance_incentive_plan
 from . import sales_performance_incentive_rule
 from . import sales_performance_incentive_statement
@@ -35,6 +40,7 @@ from . import sales_performance_incentive_accrual
 from . import sales_performance_incentive_liability_report
 from . import sales_performance_incentive_draw
 from . import sales_performance_incentive_fairness_report
+from . import sales_performance_incentive_evaluation
 from . import sales_performance_training_course
 from . import sales_performance_training_session
 from . import sales_performance_training_record

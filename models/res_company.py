@@ -26,6 +26,22 @@ class ResCompany(models.Model):
         help="A running target whose forecast reaches this share of the target "
         "(but not all of it) is at risk; below it is off track.",
     )
+    sales_performance_csat_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Customer Satisfaction Survey",
+        help="The survey sent to customers about their confirmed orders.",
+    )
+    sales_performance_csat_delay_days = fields.Integer(
+        string="Send Satisfaction Survey After (days)",
+        help="Send the survey automatically this many days after an order is "
+        "invoiced; 0: only by hand.",
+    )
+    sales_performance_feedback_min_answers = fields.Integer(
+        string="Minimum 360° Answers",
+        default=3,
+        help="The employee sees their feedback score only once at least this many "
+        "colleagues have answered.",
+    )
     sales_performance_stale_days = fields.Integer(
         string="Stale Opportunity After (days)",
         default=14,

@@ -35,3 +35,9 @@ from . import test_cockpit
 from . import test_customer_segment
 from . import test_digest
 from . import test_sales_performance_dashboard
+from . import test_evaluation_cycle
+from . import test_customer_satisfaction
+from . import test_evaluation_feedback
+from . import test_evaluation_nine_box
+from . import test_incentive_evaluation
+from . import test_evaluation_skill

@@ -1,0 +1,1 @@
+# See the evaluation cycles issue (#15).

@@ -1,0 +1,1 @@
+# Tests: see the evaluation cycles issue (#15).
