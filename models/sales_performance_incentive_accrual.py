@@ -63,6 +63,9 @@ class AccountMove(models.Model):
         string="Incentive Statement Line",
         readonly=True,
         ondelete="set null",
+        # recomputing statements deletes their lines: without an index, each
+        # deleted line scans account_move (bench medium: 23.5 s against 0.6 s)
+        index="btree_not_null",
         help="The clawback or adjustment line this entry accrues on its own.",
     )
     sales_performance_entry_type = fields.Selection(

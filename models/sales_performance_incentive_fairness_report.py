@@ -45,7 +45,10 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
     date_from = fields.Date(string="Period Start", required=True, readonly=True)
     date_to = fields.Date(string="Period End", required=True, readonly=True)
     statement_id = fields.Many2one(
-        "sales.performance.incentive.statement", ondelete="cascade", readonly=True
+        "sales.performance.incentive.statement",
+        ondelete="cascade",
+        readonly=True,
+        index="btree_not_null",
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
