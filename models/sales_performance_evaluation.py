@@ -83,7 +83,17 @@ class SalesPerformanceEvaluation(models.Model):
     template_id = fields.Many2one(
         "sales.performance.evaluation.template", check_company=True
     )
-    cycle = fields.Char(help="Optional evaluation cycle, e.g. 2026 H1.")
+    cycle_id = fields.Many2one(
+        "sales.performance.evaluation.cycle",
+        string="Evaluation Cycle",
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+    )
+    # Read-only alias of the former free-text label (19.0.1.3.0 and before),
+    # kept so that code reading ``evaluation.cycle`` gets the cycle's name.
+    cycle = fields.Char(related="cycle_id.name", string="Cycle Name")
     date_from = fields.Date(string="Start", required=True, tracking=True)
     date_to = fields.Date(string="End", required=True, tracking=True)
     deadline = fields.Date(tracking=True)
@@ -144,6 +154,11 @@ class SalesPerformanceEvaluation(models.Model):
     date_done = fields.Date(string="Completed", readonly=True, copy=False)
     date_acknowledged = fields.Date(string="Acknowledged On", readonly=True, copy=False)
     reminder_state = fields.Char(readonly=True, copy=False)
+    late_reminder_state = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The step for which the cycle's late reminder was last sent.",
+    )
     user_role = fields.Selection(
         [("hr", "HR Officer"), ("manager", "Manager"), ("employee", "Employee")],
         compute="_compute_user_role",
@@ -488,6 +503,9 @@ class SalesPerformanceEvaluation(models.Model):
                 "date_submitted": fields.Date.context_today(self),
             }
         )
+        for cycle, evaluations in self.sudo().grouped("cycle_id").items():
+            if cycle.deadline_manager:
+                evaluations.write({"deadline": cycle.deadline_manager})
         self._schedule_next_activity()
         return True
 
@@ -672,6 +690,55 @@ class SalesPerformanceEvaluation(models.Model):
                 )
             evaluation.reminder_state = evaluation.state
         return True
+
+    def _send_late_reminder(self):
+        """Tell whoever acts next that their step of the cycle is late; once
+        per step (``late_reminder_state``)."""
+        for evaluation in self.sudo():
+            cycle = evaluation.cycle_id
+            if evaluation.state == "manager_review":
+                user, deadline = evaluation.evaluator_id, cycle.deadline_manager
+                body = self.env._(
+                    "Your review of %(name)s was due on %(deadline)s (cycle "
+                    "%(cycle)s).",
+                    name=evaluation.name,
+                    deadline=deadline,
+                    cycle=cycle.name,
+                )
+            elif evaluation.state == "self_assessment":
+                user, deadline = evaluation.employee_user_id, cycle.deadline_self
+                body = self.env._(
+                    "Your self-assessment %(name)s was due on %(deadline)s (cycle "
+                    "%(cycle)s).",
+                    name=evaluation.name,
+                    deadline=deadline,
+                    cycle=cycle.name,
+                )
+            else:
+                user, deadline = evaluation.evaluator_id, cycle.deadline_self
+                body = self.env._(
+                    "The self-assessment of %(name)s was due on %(deadline)s but the "
+                    "evaluation has not been started (cycle %(cycle)s).",
+                    name=evaluation.name,
+                    deadline=deadline,
+                    cycle=cycle.name,
+                )
+            if user:
+                evaluation.message_notify(
+                    partner_ids=user.partner_id.ids,
+                    subject=self.env._(
+                        "Late evaluation step: %(name)s", name=evaluation.name
+                    ),
+                    body=body,
+                )
+                evaluation.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=deadline,
+                    summary=self.env._("Late evaluation step"),
+                    note=body,
+                    user_id=user.id,
+                )
+            evaluation.late_reminder_state = evaluation.state
 
     def _get_report_lang(self):
         self.ensure_one()

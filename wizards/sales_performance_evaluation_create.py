@@ -1,19 +1,41 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 
 
 class SalesPerformanceEvaluationCreate(models.TransientModel):
+    """Launch evaluation cycles for departments, sales teams or job positions:
+    one cycle per template, its participants being the chosen employees who
+    are not evaluated yet for an overlapping period."""
+
     _name = "sales.performance.evaluation.create"
-    _description = "Create Evaluations in Bulk"
+    _description = "Launch Evaluation Cycles in Bulk"
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
     date_from = fields.Date(string="Start", required=True)
     date_to = fields.Date(string="End", required=True)
-    deadline = fields.Date()
-    cycle = fields.Char()
+    deadline_self = fields.Date(string="Self-assessment Deadline")
+    deadline = fields.Date(
+        string="Review Deadline",
+        help="When the evaluations must be done (the cycle's manager review deadline).",
+    )
+    cycle = fields.Char(
+        string="Cycle Name",
+        help="Name of the cycle to create, e.g. 2026 H1; one cycle is created per "
+        "template (named after it when there are several).",
+    )
+    recurrence = fields.Selection(
+        [
+            ("none", "None"),
+            ("quarterly", "Quarterly"),
+            ("half_yearly", "Half-yearly"),
+            ("yearly", "Yearly"),
+        ],
+        default="none",
+        required=True,
+    )
     department_ids = fields.Many2many(
         "hr.department",
         "sp_evaluation_create_department_rel",
@@ -74,6 +96,28 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
             )
         )
 
+    def _prepare_cycle_vals(self, template, employees, several):
+        name = self.cycle or self.env._(
+            "Evaluations %(date_from)s - %(date_to)s",
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        if several:
+            name = self.env._(
+                "%(cycle)s - %(template)s", cycle=name, template=template.name
+            )
+        return {
+            "name": name,
+            "company_id": self.company_id.id,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "template_id": template.id,
+            "employee_ids": [Command.set(employees.ids)],
+            "deadline_self": self.deadline_self,
+            "deadline_manager": self.deadline,
+            "recurrence": self.recurrence,
+        }
+
     def action_create(self):
         self.ensure_one()
         Evaluation = self.env["sales.performance.evaluation"]
@@ -88,7 +132,7 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
             .employee_id
         )
         Template = self.env["sales.performance.evaluation.template"]
-        vals_list = []
+        by_template = {}
         without_template = self.env["hr.employee"]
         for employee in employees - existing:
             template = self.template_id or Template._find_for_employee(
@@ -97,31 +141,26 @@ class SalesPerformanceEvaluationCreate(models.TransientModel):
             if not template:
                 without_template |= employee
                 continue
-            vals_list.append(
-                {
-                    "employee_id": employee.id,
-                    "company_id": self.company_id.id,
-                    "date_from": self.date_from,
-                    "date_to": self.date_to,
-                    "deadline": self.deadline,
-                    "cycle": self.cycle,
-                    "template_id": template.id,
-                }
+            by_template[template] = by_template.get(template, employee.browse()) | (
+                employee
             )
-        evaluations = Evaluation.create(vals_list)
+        Cycle = self.env["sales.performance.evaluation.cycle"]
+        cycles = Cycle.create(
+            [
+                self._prepare_cycle_vals(template, members, len(by_template) > 1)
+                for template, members in by_template.items()
+            ]
+        )
+        evaluations = cycles._launch()
         message = self.env._(
-            "%(created)s evaluations created, %(skipped)s skipped (already evaluated "
-            "for the "
-            "period), %(missing)s without a template.",
+            "%(created)s evaluations created, %(skipped)s skipped (already "
+            "evaluated for the period), %(missing)s without a template; "
+            "%(cycles)s cycles launched.",
             created=len(evaluations),
+            cycles=len(cycles),
             skipped=len(existing),
             missing=len(without_template),
         )
-        for evaluation in evaluations:
-            evaluation.message_post(
-                body=self.env._("Created in bulk for the period."),
-                subtype_xmlid="mail.mt_note",
-            )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_performance.sales_performance_evaluation_action"
         )
