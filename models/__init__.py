@@ -50,6 +50,7 @@ from . import sales_performance_training_compliance
 from . import sales_performance_training_evaluation
 from . import sales_performance_training_incentive
 from . import sales_performance_training_transcript
+from . import sales_performance_training_resume
 from . import sales_performance_cockpit
 from . import customer_segment
 from . import sales_performance_digest
