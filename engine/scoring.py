@@ -8,7 +8,10 @@ Definitions (documented in the README):
 * final score = sum(weight x score) / 100 over all lines, weights in percent;
   the weights of an evaluation must add up to 100 before it leaves draft;
 * rating band: the band with the highest minimum score not above the final
-  score (bands are ``(min_score, key)`` pairs in any order).
+  score (bands are ``(min_score, key)`` pairs in any order);
+* 360° feedback line score = the average scoring percentage (0-100) of the
+  colleagues' completed answers, 0 without answers; the evaluated employee
+  sees it only once at least ``min_answers`` (>= 1) answers are in.
 
 Nothing here imports ``odoo``.
 """
@@ -73,6 +76,21 @@ def rating_band(score, bands):
         if score + 1e-9 >= min_score and (best is None or min_score > best[0]):
             best = (min_score, key)
     return best[1] if best else None
+
+
+def feedback_score(percentages):
+    """Average of the completed answers' scoring percentages, each clamped
+    to 0-100 (a survey without scored questions gives 0); 0 when none."""
+    values = [min(max(float(p or 0.0), 0.0), 100.0) for p in percentages]
+    if not values:
+        return 0.0
+    return sum(values) / len(values)
+
+
+def feedback_visible(count, min_answers):
+    """Whether ``count`` answers are enough to show the score to the
+    evaluated employee (anonymity threshold, at least 1)."""
+    return (count or 0) >= max(int(min_answers or 0), 1)
 
 
 DEFAULT_BANDS = (

@@ -102,3 +102,22 @@ def test_rating_band_unordered_and_below_all():
     assert scoring.rating_band(60.0, bands) == "b"
     assert scoring.rating_band(10.0, bands) is None
     assert scoring.rating_band(10.0, []) is None
+
+
+def test_feedback_score_is_the_average_percentage():
+    # (80 + 60 + 100) / 3 = 80
+    assert scoring.feedback_score([80.0, 60.0, 100.0]) == pytest.approx(80.0)
+
+
+def test_feedback_score_clamps_and_handles_none():
+    # (100 + 0 + 0) / 3: 130 counts as 100, -5 and None as 0
+    assert scoring.feedback_score([130.0, -5.0, None]) == pytest.approx(100.0 / 3)
+    assert scoring.feedback_score([]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("count", "minimum", "visible"),
+    [(2, 3, False), (3, 3, True), (4, 3, True), (0, 0, False), (1, 0, True)],
+)
+def test_feedback_visible_threshold(count, minimum, visible):
+    assert scoring.feedback_visible(count, minimum) is visible
