@@ -148,6 +148,20 @@ class TestIncentiveEvaluation(IncentiveCommon):
         self.assertEqual(line.evaluation_id, latest)
         self.assertEqual(line.amount, 1500.0)
 
+    def test_one_query_for_all_salespeople(self):
+        for employee, score in ((self.emp1, 87), (self.emp2, 92), (self.emp3, 70)):
+            self._evaluation(employee, score, date(2031, 1, 1), date(2031, 1, 31))
+        plan = self._evaluation_plan("amount")
+        self.env.invalidate_all()
+        users = self.sp1 | self.sp2 | self.sp3
+        # the plan's company (cache invalidated), then one search for all three
+        with self.assertQueryCount(2):
+            found = plan._done_evaluations(users, *JAN)
+        self.assertEqual(
+            {user_id: ev.final_score for user_id, ev in found.items()},
+            {self.sp1.id: 87.0, self.sp2.id: 92.0, self.sp3.id: 70.0},
+        )
+
     def test_snapshot_and_summary(self):
         plan = self._evaluation_plan("multiplier")
         rule = plan.rule_ids.filtered(lambda r: r.kind == "evaluation")
