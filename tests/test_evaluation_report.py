@@ -5,6 +5,7 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import EvaluationCommon, pdf_text_and_fonts
+from .test_evaluation_feedback import FeedbackCommon
 
 
 @tagged("post_install", "-at_install")
@@ -118,3 +119,61 @@ class TestEvaluationReport(EvaluationCommon, HttpCase):
             self.report.with_user(self.user_colleague)._render_qweb_html(
                 self.report, evaluation.ids
             )
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationReportFeedback(FeedbackCommon, HttpCase):
+    """The appraisal shows the 360° feedback score and count, hidden under
+    the anonymity threshold when the employee prints it."""
+
+    def _done_evaluation_with_feedback(self):
+        evaluation = self._feedback_evaluation()
+        evaluation.action_request_feedback(self.colleagues[:3].ids)
+        self._answer(evaluation, self.c1, self.good)  # 80 %
+        self._answer(evaluation, self.c2, self.fair)  # 60 %
+        self._answer(evaluation, self.c3, self.excellent)  # 100 %
+        evaluation.action_start_self_assessment()
+        competency = evaluation.line_ids.filtered(lambda ln: ln.kind == "competency")
+        competency.self_rating = 4
+        evaluation.action_submit_self_assessment()
+        competency.manager_rating = 4
+        evaluation.action_done()
+        return evaluation
+
+    def _html(self, evaluation, user):
+        report = self.env.ref("sales_performance.action_report_evaluation")
+        return (
+            report.with_user(user)._render_qweb_html(report, evaluation.ids)[0].decode()
+        )
+
+    def test_feedback_in_appraisal(self):
+        evaluation = self._done_evaluation_with_feedback()
+        # feedback (80 + 60 + 100) / 3 = 80.00 from 3 colleagues;
+        # final 40 % x 115 + 30 % x 80 + 30 % x 80 = 94.00
+        for user in (self.user_employee, self.user_manager):
+            html = self._html(evaluation, user)
+            self.assertIn("360° Feedback", html)
+            self.assertRegex(html, r"Feedback Score:</strong>\s*<span>80\.00</span>")
+            self.assertRegex(html, r"answered:</strong>\s*<span>3</span>")
+            self.assertIn("94.00", html)
+            for colleague in self.colleagues:
+                self.assertNotIn(colleague.name, html)
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "sales_performance.action_report_evaluation", evaluation.ids
+            )
+        )
+        text, _fonts = pdf_text_and_fonts(pdf)
+        self.assertIn("360° Feedback", text)
+        self.assertIn("Feedback Score: 80.00", text)
+
+    def test_feedback_hidden_below_threshold_for_the_employee(self):
+        evaluation = self._done_evaluation_with_feedback()
+        self.company.sales_performance_feedback_min_answers = 4
+        self.env.invalidate_all()
+        html = self._html(evaluation, self.user_employee)
+        self.assertNotIn("Feedback Score:", html)
+        self.assertRegex(html, r"shown once at least\s*<span>4</span>")
+        self.assertIn("Feedback Score:", self._html(evaluation, self.user_manager))
