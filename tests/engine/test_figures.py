@@ -104,3 +104,71 @@ def test_counting_tz_takes_the_first_set():
 
 def round2(value):
     return round(value, 2)
+
+
+def test_means_pool_their_records():
+    # 80 and 90 credited whole, 60 credited half: (80 + 90 + 60 x 0.5) / 2.5 = 80
+    pooled = figures.Mean(170.0, 2.0) + figures.Mean(30.0, 0.5)
+    assert (pooled.total, pooled.weight) == (200.0, 2.5)
+    assert pooled == 80.0
+    # sum() and defaultdict(float) start from 0: the mean stays a mean
+    assert isinstance(
+        sum([figures.Mean(90.0, 1.0), figures.Mean(70.0, 1.0)]), figures.Mean
+    )
+    assert sum([figures.Mean(90.0, 1.0), figures.Mean(70.0, 1.0)]) == 80.0
+    # no record: 0, and pooling with it changes nothing
+    assert figures.Mean() == 0.0
+    assert figures.Mean() + figures.Mean(45.0, 1.0) == 45.0
+
+
+def test_index_of_an_average_metric_averages_the_records():
+    # user 10: 2 answers totalling 160 in team 100 and 1 answer of 90 in 101;
+    # user 11: 3 answers totalling 150 in team 100
+    achieved = figures.index(
+        figures.Means(
+            {
+                (1, 10, 100): figures.Mean(160.0, 2.0),
+                (1, 10, 101): figures.Mean(90.0, 1.0),
+                (1, 11, 100): figures.Mean(150.0, 3.0),
+            }
+        )
+    )
+    assert achieved.average
+    # user 10: (160 + 90) / 3 = 83.33
+    assert achieved.by_user[(1, 10)] == pytest.approx(250.0 / 3)
+    # team 100: (160 + 150) / 5 = 62, not 80 + 50 nor (80 + 50) / 2
+    assert achieved.by_team[(1, 100)] == pytest.approx(62.0)
+    # company: (160 + 90 + 150) / 6 = 66.67
+    assert achieved.by_company[1] == pytest.approx(400.0 / 6)
+    # an assignee without answers gets an empty mean (still an average)
+    empty = figures.value_for(_row(user=99), achieved)
+    assert isinstance(empty, figures.Mean)
+    assert empty == 0.0
+    assert isinstance(
+        figures.value_for(_row(), figures.index(figures.Means())), figures.Mean
+    )
+
+
+def test_average_target_is_not_prorated():
+    # 15 March 2026: 10 of 22 working days elapsed, but an average is expected
+    # whole: expected = the target (85), forecast = the average so far
+    today = date(2026, 3, 15)
+    row = _row(user=10, target=85.0)
+    new = figures.compute(
+        row, figures.Mean(340.0, 4.0), None, None, today, WEEK, round2
+    )
+    # 340 / 4 = 85: achieved, 100 %
+    assert new == Figures(85.0, 85.0, 0.0, 100.0, 85.0, "achieved")
+    # 3 answers averaging 70: 70 / 85 = 82.35 % >= 80 %: at risk
+    new = figures.compute(
+        row, figures.Mean(210.0, 3.0), None, None, today, WEEK, round2
+    )
+    assert new.forecast == 70.0
+    assert new.expected == 85.0
+    assert new.attainment == pytest.approx(70 / 85 * 100)
+    assert new.status == "at_risk"
+    # before the period starts nothing is expected yet
+    early = figures.compute(
+        row, figures.Mean(), None, None, date(2026, 2, 1), WEEK, round2
+    )
+    assert early.expected == 0.0
