@@ -10,6 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from ..engine import figures
 from . import bulk
 from .sales_performance_credit_split import SPLIT_MODELS
 
@@ -22,6 +23,12 @@ CREDITED_LIST_VIEWS = {
     "sales.performance.collection": (
         "sales_performance.sales_performance_collection_view_list"
     ),
+    "survey.user_input": "sales_performance.survey_user_input_view_list_credited",
+}
+# their forms, where the source model's own form shows what the assignee may
+# not read (a survey answer's lines)
+CREDITED_FORM_VIEWS = {
+    "survey.user_input": "sales_performance.survey_user_input_view_form_csat",
 }
 
 
@@ -48,6 +55,7 @@ class SalesPerformanceMetric(models.Model):
             ("count", "Count records"),
             ("sum", "Sum a field"),
             ("first", "Count first records per key"),
+            ("average", "Average a field"),
         ],
         default="count",
         required=True,
@@ -55,7 +63,10 @@ class SalesPerformanceMetric(models.Model):
         "Sum a field: the total of a numeric or monetary field, converted to the "
         "company currency.\n"
         "Count first records per key: how many keys (e.g. customers) have their "
-        "first matching record in the period.",
+        "first matching record in the period.\n"
+        "Average a field: the average of a numeric field over the records credited "
+        "in the period, each weighted by its credited share; targets on it compare "
+        "averages (a team's is the average over its members' records).",
     )
     domain = fields.Char(
         default="[]",
@@ -122,7 +133,8 @@ class SalesPerformanceMetric(models.Model):
     def _compute_value_type(self):
         for metric in self:
             is_amount = (
-                metric.computation == "sum" and metric.sum_field_id.ttype == "monetary"
+                metric.computation in ("sum", "average")
+                and metric.sum_field_id.ttype == "monetary"
             )
             metric.value_type = "monetary" if is_amount else "number"
 
@@ -250,6 +262,24 @@ class SalesPerformanceMetric(models.Model):
                     field=self.sum_field_id.name or "-",
                 )
             )
+        if (
+            self.computation == "average"
+            and self.sum_field_id.ttype not in SUMMABLE_TYPES
+        ):
+            raise ValidationError(
+                self.env._(
+                    "A metric that averages needs a numeric or monetary field to "
+                    "average; %(field)s cannot be averaged.",
+                    field=self.sum_field_id.name or "-",
+                )
+            )
+        if self.computation == "average" and self.pipeline_forecast:
+            raise ValidationError(
+                self.env._(
+                    "A metric that averages cannot forecast with the pipeline: "
+                    "open opportunities have no value to average."
+                )
+            )
         if self.computation == "first" and self.key_field_id.ttype != "many2one":
             raise ValidationError(
                 self.env._(
@@ -334,6 +364,11 @@ class SalesPerformanceMetric(models.Model):
             return self.model_name, SQL.identifier(query.table, "id")
         if self.model_name == "sales.performance.collection":
             return "account.move", Model._field_to_sql(query.table, "invoice_id", query)
+        if self.model_name == "survey.user_input":
+            # a satisfaction answer is credited like the order it is about
+            return "sale.order", Model._field_to_sql(
+                query.table, "sales_performance_order_id", query
+            )
         return None
 
     def _credit_sql(self, Model, query, day_sql, timeline, source=None):
@@ -515,7 +550,9 @@ class SalesPerformanceMetric(models.Model):
 
         :param timeline: the team of each user on each day (see
             ``sales.performance.team.membership._timeline``; read when None)
-        :return: ``{(date_from, date_to): {(company_id, user_id, team_id): value}}``
+        :return: ``{(date_from, date_to): {(company_id, user_id, team_id): value}}``;
+            for an average metric each value is an ``engine.figures.Mean`` (in
+            an ``engine.figures.Means``) that pools with the others when added
         """
         self.ensure_one()
         if timeline is None:
@@ -523,7 +560,8 @@ class SalesPerformanceMetric(models.Model):
                 company_ids
             )
         periods = list(dict.fromkeys(periods))
-        result = {period: {} for period in periods}
+        average = self.computation == "average"
+        result = {period: figures.Means() if average else {} for period in periods}
         if not periods:
             return result
         Model = self._source_model()
@@ -554,6 +592,10 @@ class SalesPerformanceMetric(models.Model):
                     self._amount_sql(Model, query, company_sql),
                     share_sql,
                 )
+            elif average:
+                # the weighted total and the total weight (a record credited
+                # 50 % weighs 0.5); records without a value do not count
+                value_sql = self._average_sql(Model, query, company_sql, share_sql)
             else:
                 value_sql = SQL("SUM(%s)", share_sql)
             date_sql = Model._field_to_sql(query.table, fname, query)
@@ -600,10 +642,27 @@ class SalesPerformanceMetric(models.Model):
                     },
                 )
             )
-        for index, company, user, team, value in rows:
-            if company in company_ids:
-                result[periods[index]][(company, user, team)] = float(value or 0.0)
+        for index, company, user, team, value, *weight in rows:
+            if company not in company_ids:
+                continue
+            if average:
+                value = figures.Mean(float(value or 0.0), float(weight[0] or 0.0))
+            else:
+                value = float(value or 0.0)
+            result[periods[index]][(company, user, team)] = value
         return result
+
+    def _average_sql(self, Model, query, company_sql, share_sql):
+        """``SUM(value x share), SUM(share)`` of an average metric over the
+        records that have a value (two columns)."""
+        raw = Model._field_to_sql(query.table, self.sum_field_id.name, query)
+        return SQL(
+            "SUM(%(value)s * %(share)s) FILTER (WHERE %(raw)s IS NOT NULL),"
+            " SUM(%(share)s) FILTER (WHERE %(raw)s IS NOT NULL)",
+            value=self._amount_sql(Model, query, company_sql),
+            share=share_sql,
+            raw=raw,
+        )
 
     def _compute_first_values(self, Model, base_domain, periods_sql, tz_name, timeline):
         """Keys whose first matching record (by date) falls in each period,
@@ -829,12 +888,18 @@ class SalesPerformanceMetric(models.Model):
         list_view = self.env.ref(
             CREDITED_LIST_VIEWS.get(metric.model_name, "_"), raise_if_not_found=False
         )
+        form_view = self.env.ref(
+            CREDITED_FORM_VIEWS.get(metric.model_name, "_"), raise_if_not_found=False
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("%(metric)s: %(name)s", metric=metric.name, name=name),
             "res_model": metric.model_name,
             "view_mode": "list,form",
-            "views": [(list_view.id if list_view else False, "list"), (False, "form")],
+            "views": [
+                (list_view.id if list_view else False, "list"),
+                (form_view.id if form_view else False, "form"),
+            ],
             "domain": [("id", "in", list(shares))],
             "context": {
                 "active_test": False,

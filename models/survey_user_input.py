@@ -1,4 +1,6 @@
-from odoo import fields, models
+import json
+
+from odoo import api, fields, models
 
 
 class SurveyUserInput(models.Model):
@@ -22,3 +24,16 @@ class SurveyUserInput(models.Model):
         index="btree_not_null",
         ondelete="cascade",
     )
+    sales_performance_credit_share = fields.Float(
+        string="Credited Share (%)",
+        compute="_compute_sales_performance_credit_share",
+        digits=(16, 2),
+        help="The share of this answer credited to the target's assignee (the "
+        "credit split of its order).",
+    )
+
+    @api.depends_context("sales_performance_shares")
+    def _compute_sales_performance_credit_share(self):
+        shares = json.loads(self.env.context.get("sales_performance_shares") or "{}")
+        for answer in self:
+            answer.sales_performance_credit_share = shares.get(str(answer.id), 0.0)
