@@ -61,6 +61,43 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "sales_performance_csat_survey_id",
+        "sales_performance_csat_delay_days",
+        "sales_performance_feedback_min_answers",
+    )
+    def _check_sales_performance_surveys(self):
+        for company in self:
+            if not 0 <= company.sales_performance_csat_delay_days <= 3650:
+                raise ValidationError(
+                    self.env._(
+                        "The satisfaction survey must be sent between 0 and 3650 "
+                        "days after the order is invoiced (%(company)s).",
+                        company=company.name,
+                    )
+                )
+            if not 1 <= company.sales_performance_feedback_min_answers <= 1000:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum number of 360° answers must be between 1 and "
+                        "1000 (%(company)s).",
+                        company=company.name,
+                    )
+                )
+            survey = company.sales_performance_csat_survey_id
+            # surveys have no company in Community; should one get it, only
+            # the company's own or shared surveys may be used
+            survey_company = "company_id" in survey._fields and survey.company_id
+            if survey_company and survey_company != company:
+                raise ValidationError(
+                    self.env._(
+                        "The satisfaction survey %(survey)s belongs to another "
+                        "company than %(company)s.",
+                        survey=survey.display_name,
+                        company=company.name,
+                    )
+                )
+
     def _sales_performance_calendar(self):
         """Weekdays, public holidays and at-risk ratio used to pace targets."""
         self.ensure_one()

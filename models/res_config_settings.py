@@ -14,6 +14,16 @@ class ResConfigSettings(models.TransientModel):
     sales_performance_stale_days = fields.Integer(
         related="company_id.sales_performance_stale_days", readonly=False
     )
+    # Customer satisfaction and 360° feedback
+    sales_performance_csat_survey_id = fields.Many2one(
+        related="company_id.sales_performance_csat_survey_id", readonly=False
+    )
+    sales_performance_csat_delay_days = fields.Integer(
+        related="company_id.sales_performance_csat_delay_days", readonly=False
+    )
+    sales_performance_feedback_min_answers = fields.Integer(
+        related="company_id.sales_performance_feedback_min_answers", readonly=False
+    )
     # Training: thresholds of training needs and the certificate expiry
     # warning, kept in system parameters (one value for all companies)
     sales_performance_training_rating_threshold = fields.Float(
