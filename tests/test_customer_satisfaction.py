@@ -135,6 +135,27 @@ class TestCustomerSatisfaction(TargetCommon):
         # the company: (330 + 40) / 5 = 74
         self.assertAlmostEqual(self._values(company)["achieved"], 74.0)
 
+    def test_allocation_and_rollup_average_not_sum(self):
+        parent = self._target(
+            self.metric_csat, team_id=self.team_1.id, target_value=85.0
+        )
+        wizard = self.env["sales.performance.target.allocate"].create(
+            {"parent_id": parent.id}
+        )
+        wizard.action_allocate()
+        # each of the 3 members is asked the team's average, not 85 / 3
+        self.assertEqual(parent.child_ids.mapped("target_value"), [85.0] * 3)
+        self.assertFalse(parent.rollup_mismatch)
+        self.assertEqual(parent.children_total, 85.0)
+        # 80, 85 and 90 average 85: consistent; 80, 85, 96 average 87: 2 over
+        alice, bob, carol = parent.child_ids.sorted("id")
+        alice.target_value, carol.target_value = 80.0, 90.0
+        self.assertFalse(parent.rollup_mismatch)
+        carol.target_value = 96.0
+        self.assertAlmostEqual(parent.children_total, 87.0)
+        self.assertAlmostEqual(parent.rollup_gap, -2.0)
+        self.assertTrue(parent.rollup_mismatch)
+
     def test_evaluation_kpi_line(self):
         target = self._target(
             self.metric_csat, user_id=self.user_alice.id, target_value=80.0
