@@ -90,6 +90,7 @@
         "views/sales_performance_incentive_draw_views.xml",
         "views/sales_performance_incentive_fairness_views.xml",
         "wizards/sales_performance_incentive_fairness_compute_views.xml",
+        "wizards/sales_performance_evaluation_calibrate_views.xml",
         "views/sales_performance_cockpit_views.xml",
         "views/res_partner_views.xml",
         # evaluation cycles, surveys, calibration, skills

@@ -9,4 +9,5 @@ from . import sales_performance_incentive_estimate
 from . import sales_performance_incentive_whatif
 from . import sales_performance_incentive_export
 from . import sales_performance_incentive_fairness_compute
+from . import sales_performance_evaluation_calibrate
 from . import sales_performance_evaluation_feedback_request
