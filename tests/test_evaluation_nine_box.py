@@ -97,10 +97,7 @@ class NineBoxCommon(EvaluationCommon):
 
     def _start_calibration(self, cycle=None):
         cycle = cycle or self.cycle
-        if hasattr(cycle, "action_start_calibration"):
-            cycle.with_user(self.nb_hr).action_start_calibration()
-        else:
-            cycle.state = "calibration"
+        cycle.with_user(self.nb_hr).action_start_calibration()
         self.assertEqual(cycle.state, "calibration")
 
     def _logs(self, evaluation):
@@ -251,6 +248,19 @@ class TestEvaluationNineBox(NineBoxCommon):
                     "distribution_guide": "50/50/50",
                 }
             )
+
+    def test_cycle_form_calibration_page(self):
+        # the Calibration page of the cycle form and the calibration screen
+        arch = self.cycle.with_user(self.nb_hr).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="calibration"', arch)
+        self.assertIn("nine_box_html", arch)
+        self.assertIn("action_open_calibrations", arch)
+        action = self.cycle.with_user(self.nb_hr).action_open_calibration_screen()
+        self.assertEqual(action["res_id"], self.cycle.id)
+        screen = self.env["ir.ui.view"].browse(action["views"][0][0])
+        self.assertEqual(screen.model, self.cycle._name)
 
     def test_no_warning_without_ratings(self):
         self.assertFalse(self.cycle.distribution_warning)
@@ -403,7 +413,7 @@ class TestEvaluationCalibrationSecurity(NineBoxCommon):
         super().setUpClass()
         cls.evaluation = cls._rated(cls.e_employee, 5, "high")
         cls.other = cls._rated(cls.e_colleague, 4, "low")
-        cls.cycle.state = "calibration"
+        cls.cycle.with_user(cls.nb_hr).action_start_calibration()
         cls.evaluation.with_user(cls.nb_hr).action_calibrate(cls.band_mid.id, "Calib")
         cls.other.with_user(cls.nb_hr).action_calibrate(cls.band_high.id, "Calib")
         cls.log = cls.env["sales.performance.evaluation.calibration"].search(
