@@ -33,6 +33,7 @@
         "security/sales_performance_evaluation_cycle_security.xml",
         "security/sales_performance_evaluation_feedback_security.xml",
         "security/sales_performance_evaluation_calibration_security.xml",
+        "security/sales_performance_customer_satisfaction_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
@@ -91,6 +92,7 @@
         "views/sales_performance_incentive_fairness_views.xml",
         "wizards/sales_performance_incentive_fairness_compute_views.xml",
         "wizards/sales_performance_evaluation_calibrate_views.xml",
+        "wizards/sales_performance_evaluation_feedback_request_views.xml",
         "views/sales_performance_cockpit_views.xml",
         "views/res_partner_views.xml",
         # evaluation cycles, surveys, calibration, skills

@@ -13,6 +13,7 @@ from . import account_partial_reconcile
 from . import res_config_settings
 from . import sales_performance_metric
 from . import sales_performance_target
+from . import sales_performance_target_average
 from . import crm_team
 from . import sales_performance_evaluation_private_mixin
 from . import sales_performance_evaluation_competency
