@@ -224,3 +224,33 @@ class TestTrainingResume(TrainingCommon):
         self.assertFalse(self._resume())
         self.assertFalse(self._resume(self.emp_colleague))
         self.assertFalse(self._certifications())
+
+    def test_upgrade_gives_passed_records_their_resume_line_once(self):
+        """19.0.1.4.0: records passed before the upgrade (no resume line
+        yet) get one; a second run adds nothing."""
+        import importlib.util
+        from pathlib import Path
+
+        record = self._record(status="registered")
+        record.with_user(self.user_trainer).write(
+            {"status": "passed", "date_completed": date(2026, 1, 15)}
+        )
+        # as before the upgrade: no resume line, no certification
+        record.sudo().resume_line_id.unlink()
+        record.sudo().employee_skill_id.unlink()
+        self.assertFalse(self._resume())
+        path = (
+            Path(__file__).resolve().parent.parent
+            / "migrations"
+            / "19.0.1.4.0"
+            / "post-migration.py"
+        )
+        spec = importlib.util.spec_from_file_location("sp_migration_1_4_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        for _run in range(2):
+            migration.migrate(self.env.cr, "19.0.1.3.0")
+            self.env.invalidate_all()
+            self.assertEqual(len(self._resume()), 1)
+            self.assertEqual(len(self._certifications()), 1)
+            self.assertEqual(self._certifications().valid_to, date(2027, 1, 15))

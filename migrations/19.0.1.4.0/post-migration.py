@@ -4,7 +4,9 @@ with their employees (and their template when they all share one); closed
 when all its evaluations are done (cancelled ones left aside), else running.
 The evaluations are linked to it. Idempotent: a cycle of the same name and
 company is reused and evaluations already linked are left alone; the legacy
-column is kept for reference."""
+column is kept for reference. Passed training records get their resume line
+and certification (hr_skills), as a record passed after the upgrade does;
+idempotent as well (a record keeps one line)."""
 
 from collections import defaultdict
 
@@ -17,6 +19,14 @@ CONTEXT = {"tracking_disable": True, "mail_create_nolog": True}
 def migrate(cr, version):
     if not version:
         return
+    env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
+    env["sales.performance.training.record"].search(
+        [("status", "=", "passed")]
+    )._sync_resume()
+    _cycles_from_labels(cr)
+
+
+def _cycles_from_labels(cr):
     if not sql.column_exists(cr, "sales_performance_evaluation", "cycle_legacy"):
         return
     env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
