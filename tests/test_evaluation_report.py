@@ -177,3 +177,69 @@ class TestEvaluationReportFeedback(FeedbackCommon, HttpCase):
         self.assertNotIn("Feedback Score:", html)
         self.assertRegex(html, r"shown once at least\s*<span>4</span>")
         self.assertIn("Feedback Score:", self._html(evaluation, self.user_manager))
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationReportCalibration(FeedbackCommon, HttpCase):
+    """The appraisal shows the 9-box cell and the calibration changes."""
+
+    def test_nine_box_and_calibrations_in_appraisal(self):
+        cycle = self.env["sales.performance.evaluation.cycle"].create(
+            {
+                "name": "SP 2026 Q1",
+                "company_id": self.company.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "state": "running",
+            }
+        )
+        evaluation = self._feedback_evaluation(cycle_id=cycle.id)
+        evaluation.action_request_feedback(self.colleagues[:3].ids)
+        for colleague in self.colleagues[:3]:
+            self._answer(evaluation, colleague, self.good)  # 80 % each
+        evaluation.action_start_self_assessment()
+        competency = evaluation.line_ids.filtered(lambda ln: ln.kind == "competency")
+        competency.self_rating = 4
+        evaluation.action_submit_self_assessment()
+        competency.manager_rating = 4
+        evaluation.action_done()
+        # 40 % x 115 + 30 % x 80 + 30 % x 80 = 94: band Good (90), a medium
+        # performance (1); high potential (2): 3 x 2 + 1 + 1 = cell 8
+        evaluation.sudo().potential = "high"
+        self.assertEqual(evaluation.nine_box, 8)
+        good = self.env.ref("sales_performance.evaluation_rating_good")
+        meets = self.env.ref("sales_performance.evaluation_rating_meets")
+        if hasattr(cycle, "action_start_calibration"):
+            cycle.action_start_calibration()
+        else:
+            cycle.state = "calibration"
+        evaluation.with_user(self.user_hr).action_calibrate(
+            meets.id, "Aligned with the team's <b>distribution</b>"
+        )
+        self.assertEqual(evaluation.rating_id, meets)
+        self.assertEqual(evaluation.calibration_ids.rating_before_id, good)
+        report = self.env.ref("sales_performance.action_report_evaluation")
+        html = (
+            report.with_user(self.user_employee)
+            ._render_qweb_html(report, evaluation.ids)[0]
+            .decode()
+        )
+        self.assertRegex(
+            html, r"9-Box Cell:</strong>\s*<span>8</span> - <span>Future Star"
+        )
+        self.assertIn("Calibration Changes", html)
+        self.assertRegex(html, r"<span>Hannah HR</span>")
+        # the reason is escaped, never markup
+        self.assertIn(
+            "Aligned with the team&#39;s &lt;b&gt;distribution&lt;/b&gt;", html
+        )
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, evaluation.ids)
+        )
+        text, _fonts = pdf_text_and_fonts(pdf)
+        self.assertIn("9-Box Cell: 8 - Future Star", text)
+        self.assertIn("Calibration Changes", text)
+        for label in ("Good", "Meets"):
+            self.assertIn(label, text)
