@@ -91,9 +91,6 @@ class SalesPerformanceEvaluation(models.Model):
         check_company=True,
         tracking=True,
     )
-    # Read-only alias of the former free-text label (19.0.1.3.0 and before),
-    # kept so that code reading ``evaluation.cycle`` gets the cycle's name.
-    cycle = fields.Char(related="cycle_id.name", string="Cycle Name")
     date_from = fields.Date(string="Start", required=True, tracking=True)
     date_to = fields.Date(string="End", required=True, tracking=True)
     deadline = fields.Date(tracking=True)

@@ -94,7 +94,7 @@ class TestEvaluationCycle(CycleCommon):
         )
         # first step's deadline: the self-assessment deadline
         self.assertEqual(eve.deadline, date(2026, 4, 10))
-        self.assertEqual(eve.cycle, "2026 Q1")
+        self.assertEqual(eve.cycle_id.name, "2026 Q1")
         self.assertEqual((cycle.evaluation_count, cycle.done_count), (2, 0))
         self.assertEqual(cycle.progress, 0.0)
 

@@ -232,7 +232,7 @@ class TestSalesPerformanceTours(SalesPerformanceCommon, HttpCase):
         )
         evaluation = Evaluation.search([("employee_id", "=", employee.id)])
         self.assertEqual(len(evaluation), 1)
-        self.assertEqual(evaluation.cycle, "Tour Cycle")
+        self.assertEqual(evaluation.cycle_id.name, "Tour Cycle")
         self.assertEqual(evaluation.state, "self_assessment")
         # 2. The employee rates herself, the manager reviews (other users).
         competency_line = evaluation.line_ids.filtered(
