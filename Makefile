@@ -9,6 +9,12 @@
 #   make bench SIZE=small      benchmark (tools/bench.py), SIZE=tiny|small|medium|large;
 #                              ARGS=--reuse keeps the data of the previous run,
 #                              ARGS=--check checks correctness only (no timing)
+#   make bench-screens SIZE=large  server time of the main screens (SCREENS line)
+#   make soak                  concurrent JSON-RPC clients on a production-like
+#                              Odoo (DURATION=120 CLIENTS=20 SIZE=small,
+#                              ARGS=--kill or ARGS=--replica), ends with a SOAK line
+#   make upgrade-test          upgrade from the first release (19.0.1.0.0) on
+#                              data made through the public API (UPGRADE line)
 #   make drop-db               drop the `make run` database and its filestore
 #   make clean                 remove the temporary addons dir and caches (keeps the DB)
 # Variables: ODOO_PYTHON (python that imports odoo, default python3), DB.
@@ -20,7 +26,7 @@ ARGS ?=
 
 export ODOO_PYTHON
 
-.PHONY: help run test lint bench-check bench drop-db clean
+.PHONY: help run test lint bench-check bench bench-screens soak upgrade-test drop-db clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -44,6 +50,15 @@ bench:
 		echo "The benchmark is not available yet (tools/bench.py does not exist)."; \
 		exit 1; \
 	fi
+
+bench-screens:
+	$(ODOO_PYTHON) tools/bench_screens.py --size '$(SIZE)' $(ARGS)
+
+soak:
+	$(ODOO_PYTHON) tools/soak.py --size '$(SIZE)' $(if $(DURATION),--duration '$(DURATION)') $(if $(CLIENTS),--clients '$(CLIENTS)') $(ARGS)
+
+upgrade-test:
+	$(ODOO_PYTHON) tools/upgrade_test.py $(ARGS)
 
 drop-db:
 	dropdb --if-exists '$(DB)'

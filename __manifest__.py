@@ -34,6 +34,7 @@
         "security/sales_performance_evaluation_feedback_security.xml",
         "security/sales_performance_evaluation_calibration_security.xml",
         "security/sales_performance_customer_satisfaction_security.xml",
+        "security/sales_performance_target_planning_security.xml",
         # data
         "data/sales_performance_metric_data.xml",
         "data/ir_cron_data.xml",
@@ -102,6 +103,12 @@
         "views/sales_performance_evaluation_skill_views.xml",
         "views/sales_performance_incentive_evaluation_views.xml",
         "views/survey_user_input_views.xml",
+        # planning-grade targets: dimensions, proposals, ramps, Excel
+        "views/sales_performance_target_dimension_views.xml",
+        "views/sales_performance_target_proposal_views.xml",
+        "views/sales_performance_ramp_views.xml",
+        "wizards/sales_performance_target_propose_views.xml",
+        "wizards/sales_performance_target_excel_views.xml",
         # mail templates and dashboards (after the actions they link to)
         "data/sales_performance_digest_data.xml",
         "data/sales_performance_dashboard_data.xml",
@@ -120,6 +127,7 @@
         "demo/sales_performance_evaluation_demo.xml",
         "demo/sales_performance_incentive_demo.xml",
         "demo/sales_performance_training_demo.xml",
+        "demo/sales_performance_demo_generator.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_performance/static/src/**/*"],

@@ -55,3 +55,8 @@ from . import sales_performance_training_resume
 from . import sales_performance_cockpit
 from . import customer_segment
 from . import sales_performance_digest
+from . import sales_performance_target_dimension
+from . import sales_performance_target_proposal
+from . import sales_performance_ramp
+from . import sales_performance_demo
+from . import sales_performance_recompute_queue

@@ -41,3 +41,12 @@ from . import test_evaluation_feedback
 from . import test_evaluation_nine_box
 from . import test_incentive_evaluation
 from . import test_evaluation_skill
+from . import test_target_dimension
+from . import test_target_proposal
+from . import test_target_seasonal_ramp
+from . import test_target_excel
+from . import test_fuzz
+from . import test_demo
+from . import test_screens
+from . import test_freshness
+from . import test_statement_history

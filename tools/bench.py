@@ -63,6 +63,9 @@ import tracemalloc
 from collections import defaultdict
 from datetime import date, timedelta
 
+import bench_dimensions
+import bench_freshness
+import bench_statements
 import datagen
 
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -1189,6 +1192,14 @@ def main(argv=None):
             f"{cockpit['half_queries']} queries",
         )
 
+        # -- the features' own figures (tools/bench_*.py) ---------------------
+        extra_fields, extra_checks = {}, []
+        for module in (bench_dimensions, bench_freshness, bench_statements):
+            fields_, checks_ = module.run(env, data, targets, lambda text: log(lines, text))
+            cr.commit()
+            extra_fields.update(fields_)
+            extra_checks += checks_
+
         # -- agreement -------------------------------------------------------
         gami_metrics = GAMIFICATION_METRICS
         checks = [
@@ -1205,6 +1216,7 @@ def main(argv=None):
                 "gamification batch vs SQL without crediting",
                 compare(data, uncredited, gami_batch, gami_metrics),
             ),
+            *extra_checks,
         ]
         log(lines)
         cells = len(data.user_ids) * len(data.months)
@@ -1260,7 +1272,8 @@ def main(argv=None):
             f"cockpit_half_s={cockpit['half_s']:.3f} "
             f"cockpit_half_queries={cockpit['half_queries']} "
             f"cockpit_reps={cockpit['reps']} "
-            f"agree={'yes' if agree else 'no'}",
+            + "".join(f"{key}={value} " for key, value in extra_fields.items())
+            + f"agree={'yes' if agree else 'no'}",
         )
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with open(output, "w") as f:

@@ -12,3 +12,6 @@ from . import sales_performance_incentive_export
 from . import sales_performance_incentive_fairness_compute
 from . import sales_performance_evaluation_calibrate
 from . import sales_performance_evaluation_feedback_request
+from . import sales_performance_target_propose
+from . import sales_performance_target_allocate_seasonal
+from . import sales_performance_target_excel

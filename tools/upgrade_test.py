@@ -1,0 +1,5 @@
+"""Placeholder, filled by its feature."""
+import sys
+
+print("not implemented yet")
+sys.exit(1)
