@@ -6,6 +6,7 @@ class ReportSalesPerformanceEvaluation(models.AbstractModel):
     _name = "report.sales_performance.report_evaluation"
     _description = "Appraisal Report"
 
+    @api.readonly
     @api.model
     def _get_report_values(self, docids, data=None):
         docs = self.env["sales.performance.evaluation"].browse(docids)

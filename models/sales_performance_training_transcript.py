@@ -8,6 +8,7 @@ class ReportTrainingTranscript(models.AbstractModel):
     _name = "report.sales_performance.report_training_transcript"
     _description = "Training Transcript Report"
 
+    @api.readonly
     @api.model
     def _get_report_values(self, docids, data=None):
         employees = self.env["hr.employee"].sudo().browse(docids)
