@@ -60,3 +60,5 @@ from . import sales_performance_target_proposal
 from . import sales_performance_ramp
 from . import sales_performance_demo
 from . import sales_performance_recompute_queue
+from . import sales_performance_target_leaderboard
+from . import sales_performance_incentive_statement_screen
