@@ -62,7 +62,16 @@ class SalesPerformanceTrainingRecord(models.Model):
         index=True,
     )
     score = fields.Float(digits=(16, 2), tracking=True, help="From 0 to 100.")
-    hours = fields.Float(digits=(16, 2))
+    hours = fields.Float(
+        digits=(16, 2),
+        compute="_compute_hours",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The course's duration unless told otherwise: set when the record "
+        "is created and when it is marked attended, passed or failed without "
+        "hours (never for an absence).",
+    )
     date_completed = fields.Date(string="Completed On", tracking=True)
     date_expiry = fields.Date(
         string="Certificate Expiry",
@@ -102,6 +111,15 @@ class SalesPerformanceTrainingRecord(models.Model):
         for record in self:
             if record.session_id:
                 record.course_id = record.session_id.course_id
+
+    @api.depends("status", "course_id")
+    def _compute_hours(self):
+        for record in self:
+            # absent: no hours; the others spent (or will spend) the course
+            if not record.hours and record.status != "absent":
+                record.hours = record.course_id.duration_hours
+            else:
+                record.hours = record.hours
 
     @api.depends("status", "date_completed", "course_id.validity_months")
     def _compute_date_expiry(self):
