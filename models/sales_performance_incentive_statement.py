@@ -1,8 +1,10 @@
 import json
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..engine import clawback, collection
@@ -91,6 +93,10 @@ class SalesPerformanceIncentiveStatement(models.Model):
     payment_ref = fields.Char(string="Payment Reference", copy=False, tracking=True)
     can_approve = fields.Boolean(compute="_compute_can_approve")
     is_admin = fields.Boolean(compute="_compute_can_approve")
+    # what the documents of the earlier periods looked like when this
+    # statement's clawback check ran (see _clawback_vals): the next check
+    # skips the periods that have not changed since
+    clawback_fingerprint = fields.Text(readonly=True, copy=False)
 
     _date_range = models.Constraint(
         "CHECK (date_from <= date_to)", "The period must end after it starts."
@@ -256,6 +262,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
             raise UserError(
                 self.env._("Only draft or cancelled statements can be deleted.")
             )
+        self.sudo()._forget_clawback_checks()
 
     # ------------------------------------------------------------------
     # Workflow
@@ -325,8 +332,28 @@ class SalesPerformanceIncentiveStatement(models.Model):
         self._check_state(("draft", "confirmed", "approved"), "cancel")
         if any(s.state == "approved" for s in self):
             self._check_admin()
+        self.sudo()._forget_clawback_checks()
         self.sudo().write({"state": "cancel"})
         return True
+
+    def _forget_clawback_checks(self):
+        """The clawbacks of ``self`` will not be taken (cancelled or deleted
+        statements): the next check of their salespeople's statements looks
+        at the whole history again."""
+        taken = self.filtered(
+            lambda s: any(line.line_type == "clawback" for line in s.line_ids)
+        )
+        if taken:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE %s SET clawback_fingerprint = NULL"
+                    " WHERE user_id = ANY(%s) AND plan_id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    taken.user_id.ids,
+                    taken.plan_id.ids,
+                )
+            )
+            self.invalidate_model(["clawback_fingerprint"])
 
     def action_draft(self):
         """Confirmed → draft, by an incentive administrator."""
@@ -608,15 +635,208 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 )
         return vals
 
+    def _clawback_fingerprints(self, periods):
+        """``{key: stamp}`` of each ``(metric, date_from, date_to)`` of
+        ``periods`` (key ``"metric:from:to"``) and of what every figure
+        depends on (key ``"*"``: credit splits, team history, currency rates).
+        A stamp is the number of records and their latest write: a document
+        created, changed, moved to another period or deleted changes it. One
+        query per metric and one for the rest, whatever the history."""
+        stamps = {}
+        by_metric = defaultdict(list)
+        for metric, date_from, date_to in periods:
+            by_metric[metric].append((date_from, date_to))
+        one_day = timedelta(days=1)
+        for metric, metric_periods in by_metric.items():
+            Model = self.env[metric.model_name]
+            column = metric.date_field_id.name
+            # a day more on each side: the days of datetimes are counted in
+            # the salesperson's time zone
+            values = SQL(", ").join(
+                SQL(
+                    "(%s, %s::date, %s::date)",
+                    index,
+                    date_from - one_day,
+                    date_to + one_day + one_day,
+                )
+                for index, (date_from, date_to) in enumerate(metric_periods)
+            )
+            if metric.computation == "first":
+                # a first record depends on every earlier one
+                values = SQL(", ").join(
+                    SQL(
+                        "(%s, '-infinity'::date, %s::date)",
+                        index,
+                        date_to + one_day + one_day,
+                    )
+                    for index, (_date_from, date_to) in enumerate(metric_periods)
+                )
+            # the columns the figure reads, hashed: a change within the
+            # transaction that made the previous check is seen too
+            row_sql = SQL(", ").join(
+                SQL("r.%s", SQL.identifier(name))
+                for name in self._clawback_columns(metric, Model)
+            )
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT p.idx, count(r.id), max(r.write_date)::text,
+                           sum(hashtext(concat_ws('|', %s))::bigint)
+                      FROM (VALUES %s) AS p(idx, start, stop)
+                 LEFT JOIN %s r ON r.%s >= p.start AND r.%s < p.stop
+                  GROUP BY p.idx
+                    """,
+                    row_sql,
+                    values,
+                    SQL.identifier(Model._table),
+                    SQL.identifier(column),
+                    SQL.identifier(column),
+                )
+            )
+            edited = metric.write_date and str(metric.write_date)
+            for index, count, last, digest in rows:
+                date_from, date_to = metric_periods[index]
+                key = f"{metric.id}:{date_from}:{date_to}"
+                stamps[key] = f"{count}:{last}:{digest}:{edited}"
+        tables = [
+            self.env[model]._table
+            for model in (
+                "sales.performance.credit.split",
+                "sales.performance.team.membership",
+                "res.currency.rate",
+            )
+        ]
+        (stamp,) = self.env.execute_query(
+            SQL(
+                "SELECT concat_ws(' ', %s)",
+                SQL(", ").join(
+                    SQL(
+                        "(SELECT count(*) || ':' || coalesce(max(write_date)::text, '')"
+                        " FROM %s)",
+                        SQL.identifier(table),
+                    )
+                    for table in tables
+                ),
+            )
+        )[0]
+        stamps["*"] = stamp
+        return stamps
+
+    @api.model
+    def _clawback_columns(self, metric, Model):
+        """The stored columns of ``Model`` that the figures of ``metric``
+        read: its date, amount, salesperson, team and key fields and the
+        fields its domain filters on (their first step)."""
+        names = {"id"}
+        names.update(
+            field.name
+            for field in (
+                metric.date_field_id,
+                metric.sum_field_id,
+                metric.user_field_id,
+                metric.team_field_id,
+                metric.key_field_id,
+            )
+            if field
+        )
+        names.update(
+            condition.field_expr.split(".")[0]
+            for condition in Domain(metric._parse_domain()).iter_conditions()
+        )
+        for name in ("active", "state", "company_id", "currency_id"):
+            names.add(name)
+        return sorted(
+            name
+            for name in names
+            if name in Model._fields
+            and Model._fields[name].store
+            and Model._fields[name].column_type
+        )
+
+    def _clawback_origins(self, origin_domain):
+        """The origin lines to check again for the statements ``self``: only
+        those of the periods whose documents changed since the previous
+        check of the salesperson's statements (their fingerprint), all of
+        them when there is no earlier check. Stores the new fingerprint on
+        ``self``. Query count and work do not grow with the history when it
+        does not change."""
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
+        periods = [
+            (metric, date_from, date_to)
+            for metric, date_from, date_to in Line._read_group(
+                origin_domain, ["metric_id", "date_from:day", "date_to:day"]
+            )
+        ]
+        current = self._clawback_fingerprints(periods)
+        self.env.execute_query(
+            SQL(
+                "UPDATE %s SET clawback_fingerprint = %s WHERE id = ANY(%s)",
+                SQL.identifier(self._table),
+                json.dumps(current, sort_keys=True),
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["clawback_fingerprint"])
+        if not periods:
+            return Line
+        # the latest check of each salesperson and plan (cancelled statements
+        # do not count: their clawbacks were not taken)
+        previous = {}
+        for user_id, plan_id, fingerprint in self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (user_id, plan_id) user_id, plan_id,
+                       clawback_fingerprint
+                  FROM %s
+                 WHERE user_id = ANY(%s) AND plan_id = ANY(%s)
+                   AND NOT (id = ANY(%s)) AND state != 'cancel'
+                   AND clawback_fingerprint IS NOT NULL
+              ORDER BY user_id, plan_id, id DESC
+                """,
+                SQL.identifier(self._table),
+                self.user_id.ids,
+                self.plan_id.ids,
+                self.ids,
+            )
+        ):
+            previous[(user_id, plan_id)] = json.loads(fingerprint)
+        users_of = defaultdict(set)
+        for statement in self:
+            before = previous.get((statement.user_id.id, statement.plan_id.id), {})
+            if before.get("*") != current["*"]:
+                changed = frozenset(periods)
+            else:
+                changed = frozenset(
+                    period
+                    for period in periods
+                    if before.get(f"{period[0].id}:{period[1]}:{period[2]}")
+                    != current[f"{period[0].id}:{period[1]}:{period[2]}"]
+                )
+            if changed:
+                users_of[changed].add(statement.user_id.id)
+        if not users_of:
+            return Line
+        domains = [
+            Domain("statement_id.user_id", "in", list(user_ids))
+            & Domain.OR(
+                Domain("metric_id", "=", metric.id)
+                & Domain("date_from", "=", date_from)
+                & Domain("date_to", "=", date_to)
+                for metric, date_from, date_to in changed
+            )
+            for changed, user_ids in users_of.items()
+        ]
+        return Line.search(Domain(origin_domain) & Domain.OR(domains))
+
     def _clawback_vals(self):
         """Late changes: when the base of a line in an approved or paid
         statement has since gone down (credit note, cancelled or lost deal),
         the next draft statement gets the difference at the rate originally
         applied, referencing the original line. A bonus is computed again
         with the rule it was paid with: what was paid above it is taken
-        back."""
-        Line = self.env["sales.performance.incentive.statement.line"].sudo()
-        origins = Line.search(
+        back. Only the periods whose documents changed since the previous
+        check are looked at again (``_clawback_origins``)."""
+        origins = self._clawback_origins(
             [
                 ("line_type", "=", "rule"),
                 ("kind", "in", ["commission", "spiff", "bonus"]),
@@ -626,6 +846,7 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 ("statement_id.plan_id", "in", self.plan_id.ids),
             ]
         )
+        Line = self.env["sales.performance.incentive.statement.line"].sudo()
         if not origins:
             return []
         applied = defaultdict(lambda: [0.0, 0.0])
