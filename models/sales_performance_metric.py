@@ -10,11 +10,13 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from ..engine import figures
+from ..engine import dimensions, figures
 from . import bulk
+from .res_partner import SEGMENT_SELECTION
 from .sales_performance_credit_split import SPLIT_MODELS
 
 SUMMABLE_TYPES = ("integer", "float", "monetary")
+SEGMENT_VALUES = {value for value, _label in SEGMENT_SELECTION}
 # the lists of source documents that show the credited share
 CREDITED_LIST_VIEWS = {
     "crm.lead": "sales_performance.crm_lead_view_list_credited",
@@ -77,7 +79,7 @@ class SalesPerformanceMetric(models.Model):
         "ir.model.fields",
         required=True,
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), "
+        domain="[('model', '=', field_model), ('ttype', 'in', ('date', 'datetime')), "
         "('store', '=', True)]",
     )
     user_field_id = fields.Many2one(
@@ -85,14 +87,14 @@ class SalesPerformanceMetric(models.Model):
         string="Salesperson Field",
         required=True,
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        domain="[('model', '=', field_model), ('ttype', '=', 'many2one'), "
         "('relation', '=', 'res.users'), ('store', '=', True)]",
     )
     team_field_id = fields.Many2one(
         "ir.model.fields",
         string="Sales Team Field",
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        domain="[('model', '=', field_model), ('ttype', '=', 'many2one'), "
         "('relation', '=', 'crm.team'), ('store', '=', True)]",
         help="Without it, a team achieves what its members achieve.",
     )
@@ -106,7 +108,7 @@ class SalesPerformanceMetric(models.Model):
     key_field_id = fields.Many2one(
         "ir.model.fields",
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        domain="[('model', '=', field_model), ('ttype', '=', 'many2one'), "
         "('store', '=', True)]",
         help="For 'first records per key': the record that identifies a key, e.g. "
         "the customer of an order (contacts count as their company).",
@@ -127,6 +129,53 @@ class SalesPerformanceMetric(models.Model):
         "collection (collection × untaxed ÷ total of the invoice), as commissions "
         "usually do.",
     )
+    document_field_id = fields.Many2one(
+        "ir.model.fields",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('store', '=', True)]",
+        help="For metrics on lines (order lines, invoice lines): the document "
+        "each line belongs to. The date, salesperson, team and key fields are "
+        "then the document's, and a line is credited like its document (credit "
+        "splits included).",
+    )
+    field_model = fields.Char(
+        compute="_compute_field_model",
+        help="The model of the date, salesperson, team and key fields.",
+    )
+    sum_negated = fields.Boolean(
+        string="Sum the Opposite",
+        help="Sum the opposite of the field: journal items book income as a "
+        "credit, so a customer invoice's balance is negative.",
+    )
+    product_category_path = fields.Char(
+        help="Field path from a record to its product category (e.g. "
+        "product_id.categ_id); empty: targets cannot narrow by product category.",
+    )
+    partner_segment_path = fields.Char(
+        string="Customer Segment Path",
+        help="Field path from a record to its customer's ABC segment (e.g. "
+        "partner_id.commercial_partner_id.sales_performance_segment).",
+    )
+    country_path = fields.Char(
+        help="Field path from a record to its customer's country.",
+    )
+    partner_category_path = fields.Char(
+        string="Customer Tag Path",
+        help="Field path from a record to its customer's tags.",
+    )
+    source_path = fields.Char(
+        string="UTM Source Path",
+        help="Field path from a record to its UTM source (the channel).",
+    )
+    medium_path = fields.Char(
+        string="UTM Medium Path",
+        help="Field path from a record to its UTM medium (the channel).",
+    )
+    supported_dimensions = fields.Char(
+        compute="_compute_supported_dimensions",
+        help="The dimensions a target on this metric may narrow it by.",
+    )
     target_count = fields.Integer(compute="_compute_target_count")
 
     @api.depends("computation", "sum_field_id.ttype")
@@ -137,6 +186,24 @@ class SalesPerformanceMetric(models.Model):
                 and metric.sum_field_id.ttype == "monetary"
             )
             metric.value_type = "monetary" if is_amount else "number"
+
+    @api.depends("model_id", "document_field_id")
+    def _compute_field_model(self):
+        for metric in self:
+            metric.field_model = (
+                metric.document_field_id.relation or metric.model_id.model or False
+            )
+
+    @api.depends(*dimensions.PATH_FIELDS)
+    def _compute_supported_dimensions(self):
+        Target = self.env["sales.performance.target"]
+        for metric in self:
+            paths = metric._dimension_paths()
+            metric.supported_dimensions = ", ".join(
+                Target._fields[dim.field]._description_string(self.env)
+                for dim in dimensions.DIMENSIONS
+                if paths.get(dim.field)
+            )
 
     def _compute_target_count(self):
         counts = dict(
@@ -157,6 +224,8 @@ class SalesPerformanceMetric(models.Model):
         "sum_field_id",
         "key_field_id",
         "pipeline_forecast",
+        "document_field_id",
+        *dimensions.PATH_FIELDS,
     )
     def _check_definition(self):
         for metric in self:
@@ -210,6 +279,37 @@ class SalesPerformanceMetric(models.Model):
             "The key field %(field)s is not stored in the database.", **params
         )
 
+    def _validate_document_field(self):
+        """The model of the date, salesperson, team and key fields: the
+        document's for a metric on lines, else the source model."""
+        self.ensure_one()
+        model_name = self.model_id.model
+        Model = self.env[model_name]
+        document = self.document_field_id
+        if document and (
+            document.model != model_name
+            or document.name not in Model._fields
+            or document.ttype != "many2one"
+            or not Model._fields[document.name].store
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The document field %(field)s is not a stored link of "
+                    "%(model)s to another record.",
+                    field=document.name,
+                    model=model_name,
+                )
+            )
+        if document:
+            model_name = document.relation
+            if model_name not in self.env:
+                raise ValidationError(
+                    self.env._(
+                        "The model %(model)s is not installed.", model=model_name
+                    )
+                )
+        return model_name
+
     def _validate_definition(self):
         self.ensure_one()
         model_name = self.model_id.model
@@ -217,6 +317,8 @@ class SalesPerformanceMetric(models.Model):
             raise ValidationError(
                 self.env._("The model %(model)s is not installed.", model=model_name)
             )
+        source_model_name = model_name
+        model_name = self._validate_document_field()
         Model = self.env[model_name]
         for role, field in (
             ("date", self.date_field_id),
@@ -225,14 +327,23 @@ class SalesPerformanceMetric(models.Model):
             ("sum", self.sum_field_id),
             ("key", self.key_field_id),
         ):
-            if field and (field.model != model_name or field.name not in Model._fields):
+            # the summed field is the record's own, the others the document's
+            field_model = source_model_name if role == "sum" else model_name
+            FieldModel = self.env[field_model]
+            if field and (
+                field.model != field_model or field.name not in FieldModel._fields
+            ):
                 raise ValidationError(
-                    self._field_error(role, "missing", field.name, model_name)
+                    self._field_error(role, "missing", field.name, field_model)
                 )
-            if field and not Model._fields[field.name].store:
+            if field and not FieldModel._fields[field.name].store:
                 raise ValidationError(
-                    self._field_error(role, "not_stored", field.name, model_name)
+                    self._field_error(role, "not_stored", field.name, field_model)
                 )
+        model_name = source_model_name
+        Model = self.env[model_name]
+        self._validate_dimension_paths()
+        self._check_dimension_paths_used()
         if self.date_field_id.ttype not in ("date", "datetime"):
             raise ValidationError(
                 self.env._(
@@ -320,6 +431,180 @@ class SalesPerformanceMetric(models.Model):
             raise ValueError(self.env._("a domain is a list of conditions"))
         return tuple(domain)
 
+    # ------------------------------------------------------------------
+    # Dimensions and lines
+    # ------------------------------------------------------------------
+    def _dimension_paths(self):
+        """``{target field: path}`` of the dimensions this metric supports."""
+        self.ensure_one()
+        return {
+            dim.field: (self[dim.path_field] or "").strip()
+            for dim in dimensions.DIMENSIONS
+            if (self[dim.path_field] or "").strip()
+        }
+
+    def _dimension_label(self, field):
+        Target = self.env["sales.performance.target"]
+        return Target._fields[field]._description_string(self.env)
+
+    def _resolve_path(self, path):
+        """The last field of ``path`` on the source model (every step before
+        it a many2one), or a ValidationError naming the wrong step."""
+        self.ensure_one()
+        Model = self.env[self.model_name]
+        names = path.split(".")
+        field = None
+        for position, name in enumerate(names):
+            field = Model._fields.get(name)
+            if field is None:
+                raise ValidationError(
+                    self.env._(
+                        "The dimension path %(path)s of metric %(metric)s is not "
+                        "valid: %(model)s has no field %(field)s.",
+                        path=path,
+                        metric=self.name,
+                        model=Model._name,
+                        field=name,
+                    )
+                )
+            if position < len(names) - 1:
+                if field.type != "many2one":
+                    raise ValidationError(
+                        self.env._(
+                            "The dimension path %(path)s of metric %(metric)s is "
+                            "not valid: %(field)s is not a link to one record.",
+                            path=path,
+                            metric=self.name,
+                            field=name,
+                        )
+                    )
+                Model = self.env[field.comodel_name]
+        if not (field.store or field.related or field.search):
+            raise ValidationError(
+                self.env._(
+                    "The dimension path %(path)s of metric %(metric)s ends on a "
+                    "field that cannot be searched.",
+                    path=path,
+                    metric=self.name,
+                )
+            )
+        return field
+
+    def _validate_dimension_paths(self):
+        self.ensure_one()
+        for dim in dimensions.DIMENSIONS:
+            path = (self[dim.path_field] or "").strip()
+            if not path:
+                continue
+            field = self._resolve_path(path)
+            if dim.comodel is None:
+                values = set()
+                if field.type == "selection" and isinstance(field.selection, list):
+                    values = {value for value, _label in field.selection}
+                fits = values == SEGMENT_VALUES
+            else:
+                types = (
+                    ("many2one", "many2many") if dim.operator == "in" else ("many2one",)
+                )
+                fits = field.type in types and field.comodel_name == dim.comodel
+            if not fits:
+                raise ValidationError(
+                    self.env._(
+                        "The path %(path)s of metric %(metric)s does not lead to "
+                        "the dimension %(dimension)s.",
+                        path=path,
+                        metric=self.name,
+                        dimension=self._dimension_label(dim.field),
+                    )
+                )
+
+    def _check_dimension_paths_used(self):
+        """A dimension path cannot be removed while targets narrow this
+        metric by that dimension (their figures could not be computed)."""
+        self.ensure_one()
+        paths = self._dimension_paths()
+        missing = [fname for fname in dimensions.TARGET_FIELDS if fname not in paths]
+        if not missing or not self.id:
+            return
+        used = (
+            self.env["sales.performance.target"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                Domain("metric_id", "=", self.id)
+                & Domain.OR(Domain(fname, "!=", False) for fname in missing),
+                limit=1,
+            )
+        )
+        if used:
+            raise ValidationError(
+                self.env._(
+                    "The metric %(metric)s must keep its dimension paths: the "
+                    "target %(target)s is narrowed by them.",
+                    metric=self.name,
+                    target=used.name,
+                )
+            )
+
+    def _check_dimension_key(self, key, name=None):
+        """Raise a ValidationError unless this metric supports every
+        dimension of ``key`` (an ``engine.dimensions`` key)."""
+        self.ensure_one()
+        missing = dimensions.unsupported(key, self._dimension_paths())
+        if missing:
+            raise ValidationError(
+                self.env._(
+                    "%(target)s: the metric %(metric)s cannot be narrowed by "
+                    "%(dimensions)s (it supports: %(supported)s).",
+                    target=name or self.name,
+                    metric=self.name,
+                    dimensions=", ".join(self._dimension_label(f) for f in missing),
+                    supported=self.supported_dimensions or self.env._("none"),
+                )
+            )
+
+    def _dimension_domain(self, key):
+        """Domain narrowing this metric's records to ``key`` (product
+        category with its child categories, segment, country, tag, UTM
+        source and medium)."""
+        self.ensure_one()
+        if not key:
+            return Domain.TRUE
+        self._check_dimension_key(key)
+        return Domain.AND(
+            Domain(path, operator, value)
+            for path, operator, value in dimensions.conditions(
+                key, self._dimension_paths()
+            )
+        )
+
+    def _role_path(self, field):
+        """Path of a date, salesperson, team or key field from a source
+        record (through the document of a line metric)."""
+        self.ensure_one()
+        if self.document_field_id:
+            return f"{self.document_field_id.name}.{field.name}"
+        return field.name
+
+    def _role_sql(self, Model, query, field):
+        """SQL of a date, salesperson, team or key field of a source record:
+        the record's own, or its document's (one join, shared by all)."""
+        if not self.document_field_id:
+            return Model._field_to_sql(query.table, field.name, query)
+        Document = self.env[self.document_field_id.relation].sudo()
+        alias = query.make_alias(query.table, "sp_document")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            Document._table,
+            SQL(
+                "%s = %s",
+                SQL.identifier(alias, "id"),
+                Model._field_to_sql(query.table, self.document_field_id.name, query),
+            ),
+        )
+        return Document._field_to_sql(alias, field.name, query)
+
     @staticmethod
     def _utc_bounds(date_from, date_to, tz_name):
         """Naive UTC datetimes bounding ``[date_from, date_to]`` whole days in
@@ -334,7 +619,7 @@ class SalesPerformanceMetric(models.Model):
 
     def _period_domain(self, date_from, date_to, tz_name):
         self.ensure_one()
-        fname = self.date_field_id.name
+        fname = self._role_path(self.date_field_id)
         if self.date_field_id.ttype == "datetime":
             start, end = self._utc_bounds(date_from, date_to, tz_name)
             return Domain(fname, ">=", start) & Domain(fname, "<", end)
@@ -362,6 +647,11 @@ class SalesPerformanceMetric(models.Model):
         documents themselves, or the invoice of a collection)."""
         if self.model_name in SPLIT_MODELS:
             return self.model_name, SQL.identifier(query.table, "id")
+        if self.document_field_id and self.document_field_id.relation in SPLIT_MODELS:
+            # a line is credited like its document (order, invoice)
+            return self.document_field_id.relation, Model._field_to_sql(
+                query.table, self.document_field_id.name, query
+            )
         if self.model_name == "sales.performance.collection":
             return "account.move", Model._field_to_sql(query.table, "invoice_id", query)
         if self.model_name == "survey.user_input":
@@ -382,9 +672,9 @@ class SalesPerformanceMetric(models.Model):
         :param source: ``(model, id SQL)`` of the split document (default:
             ``_split_source_sql``)
         """
-        doc_user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        doc_user_sql = self._role_sql(Model, query, self.user_field_id)
         doc_team_sql = (
-            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            self._role_sql(Model, query, self.team_field_id)
             if self.team_field_id
             else SQL("NULL::int")
         )
@@ -437,7 +727,7 @@ class SalesPerformanceMetric(models.Model):
     def _day_sql(self, Model, query, tz_name):
         """SQL of the record's day in ``tz_name`` (datetimes are stored in
         UTC)."""
-        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        date_sql = self._role_sql(Model, query, self.date_field_id)
         if self.date_field_id.ttype == "datetime":
             return SQL(
                 "((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date",
@@ -449,7 +739,7 @@ class SalesPerformanceMetric(models.Model):
     def _key_sql(self, Model, query):
         """SQL of the key of 'first records' metrics: a contact counts as its
         company (joined once, not a subquery per record)."""
-        key_sql = Model._field_to_sql(query.table, self.key_field_id.name, query)
+        key_sql = self._role_sql(Model, query, self.key_field_id)
         if self.key_field_id.relation != "res.partner":
             return key_sql
         alias = query.make_alias(query.table, "sp_first_key")
@@ -478,12 +768,14 @@ class SalesPerformanceMetric(models.Model):
         amount = Model._field_to_sql(query.table, field.name, query)
         currency_fname = field.type == "monetary" and field.get_currency_field(Model)
         currency_field = currency_fname and Model._fields.get(currency_fname)
+        if self.sum_negated:
+            amount = SQL("(-%s)", amount)
         if not currency_field or not currency_field.store:
             return SQL("COALESCE(%s, 0)", amount)
         currency = Model._field_to_sql(query.table, currency_fname, query)
         day = SQL(
             "(%s)::date",
-            Model._field_to_sql(query.table, self.date_field_id.name, query),
+            self._role_sql(Model, query, self.date_field_id),
         )
         # the record's company, joined once (not a subquery per record)
         query.add_join(
@@ -523,7 +815,9 @@ class SalesPerformanceMetric(models.Model):
             from_rate=rate(currency),
         )
 
-    def _compute_values(self, date_from, date_to, tz_name, company_ids, timeline=None):
+    def _compute_values(
+        self, date_from, date_to, tz_name, company_ids, timeline=None, dimension_key=()
+    ):
         """Achievement of this metric in ``[date_from, date_to]`` for every
         salesperson and team at once: one SQL query.
 
@@ -531,9 +825,9 @@ class SalesPerformanceMetric(models.Model):
             team_id may be None for records without one.
         """
         period = (date_from, date_to)
-        return self._compute_values_multi([period], tz_name, company_ids, timeline)[
-            period
-        ]
+        return self._compute_values_multi(
+            [period], tz_name, company_ids, timeline, dimension_key
+        )[period]
 
     def _period_bounds(self, date_from, date_to, tz_name):
         """``[start, stop)`` of the period on the date field: naive UTC
@@ -542,7 +836,9 @@ class SalesPerformanceMetric(models.Model):
             return self._utc_bounds(date_from, date_to, tz_name)
         return date_from, date_to + timedelta(days=1)
 
-    def _compute_values_multi(self, periods, tz_name, company_ids, timeline=None):
+    def _compute_values_multi(
+        self, periods, tz_name, company_ids, timeline=None, dimension_key=()
+    ):
         """Achievement of this metric in each of ``periods`` (``[(date_from,
         date_to)]``, days counted in ``tz_name``) for every salesperson and team
         at once: one SQL query for all the periods (records are matched to the
@@ -550,6 +846,8 @@ class SalesPerformanceMetric(models.Model):
 
         :param timeline: the team of each user on each day (see
             ``sales.performance.team.membership._timeline``; read when None)
+        :param dimension_key: a key of ``engine.dimensions`` narrowing the records
+            (product category, segment, country, tag, channel); ``()``: all
         :return: ``{(date_from, date_to): {(company_id, user_id, team_id): value}}``;
             for an average metric each value is an ``engine.figures.Mean`` (in
             an ``engine.figures.Means``) that pools with the others when added
@@ -565,7 +863,9 @@ class SalesPerformanceMetric(models.Model):
         if not periods:
             return result
         Model = self._source_model()
-        base_domain = Domain(self._parse_domain())
+        base_domain = Domain(self._parse_domain()) & self._dimension_domain(
+            dimension_key
+        )
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             base_domain &= Domain("company_id", "in", list(company_ids))
         bounds = [self._period_bounds(df, dt, tz_name) for df, dt in periods]
@@ -578,7 +878,7 @@ class SalesPerformanceMetric(models.Model):
                 Model, base_domain, periods_sql, tz_name, timeline
             )
         else:
-            fname = self.date_field_id.name
+            fname = self._role_path(self.date_field_id)
             span = Domain(fname, ">=", min(b[0] for b in bounds)) & Domain(
                 fname, "<", max(b[1] for b in bounds)
             )
@@ -598,7 +898,7 @@ class SalesPerformanceMetric(models.Model):
                 value_sql = self._average_sql(Model, query, company_sql, share_sql)
             else:
                 value_sql = SQL("SUM(%s)", share_sql)
-            date_sql = Model._field_to_sql(query.table, fname, query)
+            date_sql = self._role_sql(Model, query, self.date_field_id)
             order = sorted(range(len(bounds)), key=lambda i: bounds[i])
             disjoint = all(
                 bounds[i][1] <= bounds[j][0]
@@ -670,14 +970,14 @@ class SalesPerformanceMetric(models.Model):
         first record: rows ``(period index, company_id, user_id, team_id,
         count)``. The first records are found once for all the periods."""
         query = Model._search(base_domain)
-        doc_user_sql = Model._field_to_sql(query.table, self.user_field_id.name, query)
+        doc_user_sql = self._role_sql(Model, query, self.user_field_id)
         doc_team_sql = (
-            Model._field_to_sql(query.table, self.team_field_id.name, query)
+            self._role_sql(Model, query, self.team_field_id)
             if self.team_field_id
             else SQL("NULL::int")
         )
         company_sql = self._company_sql(Model, query, doc_user_sql)
-        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        date_sql = self._role_sql(Model, query, self.date_field_id)
         key_sql = self._key_sql(Model, query)
         id_sql = SQL.identifier(query.table, "id")
         source = self._split_source_sql(Model, query)
@@ -733,7 +1033,9 @@ class SalesPerformanceMetric(models.Model):
         )
         return self.env.execute_query(sql)
 
-    def _compute_pipeline(self, date_from, date_to, today, company_ids, timeline=None):
+    def _compute_pipeline(
+        self, date_from, date_to, today, company_ids, timeline=None, dimension_key=()
+    ):
         """Open opportunities expected to close in what is left of the period,
         weighted by probability and credited like won ones (split shares, the
         team on the expected closing day): ``{(company_id, user_id, team_id):
@@ -748,6 +1050,7 @@ class SalesPerformanceMetric(models.Model):
                 Domain("company_id", "in", list(company_ids)),
                 Domain("date_deadline", ">=", max(today, date_from)),
                 Domain("date_deadline", "<=", date_to),
+                self._dimension_domain(dimension_key),
             ]
         )
         if timeline is None:
@@ -840,8 +1143,10 @@ class SalesPerformanceMetric(models.Model):
         tz_name = target._get_tz()
         company = target.company_id
         Model = self._source_model()
-        domain = Domain(self._parse_domain()) & self._period_domain(
-            target.date_from, target.date_to, tz_name
+        domain = (
+            Domain(self._parse_domain())
+            & self._dimension_domain(target._dimension_key())
+            & self._period_domain(target.date_from, target.date_to, tz_name)
         )
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             domain &= Domain("company_id", "=", company.id)
@@ -917,12 +1222,14 @@ class SalesPerformanceMetric(models.Model):
     def _first_record_ids(self, Model, domain, target):
         """Ids of the records that are the first of their key (used for the
         drill-down of 'first records' metrics; one query)."""
-        base = Domain(self._parse_domain())
+        base = Domain(self._parse_domain()) & self._dimension_domain(
+            target._dimension_key()
+        )
         if "company_id" in Model._fields and Model._fields["company_id"].store:
             base &= Domain("company_id", "=", target.company_id.id)
         query = Model._search(base)
         key_sql = self._key_sql(Model, query)
-        date_sql = Model._field_to_sql(query.table, self.date_field_id.name, query)
+        date_sql = self._role_sql(Model, query, self.date_field_id)
         id_sql = SQL.identifier(query.table, "id")
         sql = SQL(
             "SELECT DISTINCT ON (%(key)s) %(id)s FROM %(from)s WHERE %(where)s "

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
-from ..engine import figures, pacing, periods
+from ..engine import dimensions, figures, pacing, periods
 from . import bulk, db_tuning, period_overlap
 
 _logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ LOCKED_FIELDS = {
     "team_id",
     "company_id",
     "parent_id",
+    *dimensions.TARGET_FIELDS,
 }
 STATUS_SELECTION = [
     ("on_track", "On Track"),
@@ -201,7 +202,13 @@ class SalesPerformanceTarget(models.Model):
             )
 
     @api.depends(
-        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+        "user_id",
+        "team_id",
+        "company_id",
+        "metric_id",
+        "date_from",
+        "date_to",
+        *dimensions.TARGET_FIELDS,
     )
     def _compute_name(self):
         for target in self:
@@ -215,7 +222,14 @@ class SalesPerformanceTarget(models.Model):
             if target.date_from and target.date_to:
                 period = "%s → %s" % (target.date_from, target.date_to)
             target.name = " · ".join(
-                p for p in (who, target.metric_id.name, period) if p
+                p
+                for p in (
+                    who,
+                    target.metric_id.name,
+                    *target._dimension_names(),
+                    period,
+                )
+                if p
             )
 
     @api.depends(
@@ -333,13 +347,37 @@ class SalesPerformanceTarget(models.Model):
             raise ValidationError(self.env._("Targets cannot be their own ancestors."))
 
     @api.constrains(
-        "user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"
+        "user_id",
+        "team_id",
+        "company_id",
+        "metric_id",
+        "date_from",
+        "date_to",
+        *dimensions.TARGET_FIELDS,
     )
     def _check_overlap(self):
-        """One target per assignee x metric x period: a single query for the
-        whole recordset, however many targets are checked."""
+        """One target per assignee x metric x dimensions x period: a single
+        query for the whole recordset, however many targets are checked (two
+        targets narrowed by different dimensions, e.g. two product
+        categories, are different targets)."""
         self.flush_model(
-            ["user_id", "team_id", "company_id", "metric_id", "date_from", "date_to"]
+            [
+                "user_id",
+                "team_id",
+                "company_id",
+                "metric_id",
+                "date_from",
+                "date_to",
+                *dimensions.TARGET_FIELDS,
+            ]
+        )
+        same_dimensions = SQL(" AND ").join(
+            SQL(
+                "o.%s IS NOT DISTINCT FROM t.%s",
+                SQL.identifier(fname),
+                SQL.identifier(fname),
+            )
+            for fname in dimensions.TARGET_FIELDS
         )
         pair = period_overlap.first_overlap(
             self,
@@ -347,7 +385,9 @@ class SalesPerformanceTarget(models.Model):
                 """o.metric_id = t.metric_id AND o.company_id = t.company_id
                    AND ((t.user_id IS NOT NULL AND o.user_id = t.user_id)
                         OR (t.user_id IS NULL AND o.user_id IS NULL
-                            AND o.team_id IS NOT DISTINCT FROM t.team_id))"""
+                            AND o.team_id IS NOT DISTINCT FROM t.team_id))
+                   AND %s""",
+                same_dimensions,
             ),
         )
         if pair:
@@ -355,7 +395,7 @@ class SalesPerformanceTarget(models.Model):
             raise ValidationError(
                 self.env._(
                     "%(name)s overlaps %(other)s: an assignee has one target per "
-                    "metric and period.",
+                    "metric, dimensions and period.",
                     name=target.sudo().name,
                     other=other.sudo().name,
                 )
@@ -408,6 +448,7 @@ class SalesPerformanceTarget(models.Model):
             "user_id",
             "team_id",
             "company_id",
+            *dimensions.TARGET_FIELDS,
         } & set(vals):
             self._recompute_batch(with_previous=True)
         return res
@@ -557,7 +598,7 @@ class SalesPerformanceTarget(models.Model):
         """
         if not self:
             return
-        rows = self._read_rows()
+        rows, dimension_of = self._read_rows_with_dimensions()
         if not rows:
             return
         today = fields.Date.context_today(self)
@@ -572,17 +613,25 @@ class SalesPerformanceTarget(models.Model):
         }
         groups = defaultdict(list)
         for row in rows:
-            key = (metrics[row.metric_id], row.date_from, row.date_to, row.tz)
+            key = (
+                metrics[row.metric_id],
+                row.date_from,
+                row.date_to,
+                row.tz,
+                dimension_of.get(row.id, ()),
+            )
             groups[key].append(row)
         previous_of = {}
         if with_previous:
-            for metric, date_from, date_to, tz_name in groups:
+            for key in groups:
+                metric, date_from, date_to, tz_name, dimension_key = key
                 prev_from, prev_to = periods.previous_period(date_from, date_to)
-                previous_of[(metric, date_from, date_to, tz_name)] = (
+                previous_of[key] = (
                     metric,
                     prev_from,
                     prev_to,
                     tz_name,
+                    dimension_key,
                 )
         timeline = self.env["sales.performance.team.membership"]._timeline(company_ids)
         indexes = self._compute_indexes(
@@ -591,14 +640,19 @@ class SalesPerformanceTarget(models.Model):
         rounding = functools.partial(float_round, precision_digits=2)
         values = []
         for key, members in groups.items():
-            metric, date_from, date_to, _tz = key
+            metric, date_from, date_to, _tz, dimension_key = key
             achieved = indexes[key]
             previous = indexes[previous_of[key]] if with_previous else None
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
                 pipeline = figures.index(
                     metric._compute_pipeline(
-                        date_from, date_to, today, company_ids, timeline
+                        date_from,
+                        date_to,
+                        today,
+                        company_ids,
+                        timeline,
+                        dimension_key=dimension_key,
                     )
                 )
             for row in members:
@@ -619,6 +673,12 @@ class SalesPerformanceTarget(models.Model):
         """The targets of ``self`` that are not closed, as ``engine.figures``
         rows, with one query: the period's days are counted in the time zone
         of ``_get_tz`` (salesperson, team leader, company schedule)."""
+        return self._read_rows_with_dimensions()[0]
+
+    def _read_rows_with_dimensions(self):
+        """``(rows, {target id: dimension key})``: the rows of
+        :meth:`_read_rows` and the ``engine.dimensions`` key of the targets
+        narrowed by a dimension, from the same query."""
         self.env.flush_all()
         raw = self.env.execute_query(
             SQL(
@@ -628,7 +688,8 @@ class SalesPerformanceTarget(models.Model):
                        up.tz, lp.tz, cal.tz,
                        t.achieved_value::float8, t.forecast_value::float8,
                        t.previous_value::float8, t.attainment::float8,
-                       t.expected_value::float8, t.status
+                       t.expected_value::float8, t.status,
+                       %s
                   FROM sales_performance_target t
                   JOIN res_company c ON c.id = t.company_id
              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
@@ -639,13 +700,25 @@ class SalesPerformanceTarget(models.Model):
              LEFT JOIN res_partner lp ON lp.id = lu.partner_id
                  WHERE t.id = ANY(%s::int[]) AND t.state != 'closed'
                 """,
+                SQL(", ").join(
+                    SQL.identifier("t", fname) for fname in dimensions.TARGET_FIELDS
+                ),
                 bulk.array_literal(self.ids),
             )
         )
+        first_dimension = 18
+        dimension_of = {}
+        for r in raw:
+            if any(r[first_dimension:]):
+                dimension_of[r[0]] = dimensions.key(
+                    dict(
+                        zip(dimensions.TARGET_FIELDS, r[first_dimension:], strict=True)
+                    )
+                )
         # positional construction: one tuple per row, no unpacking (the
         # recompute reads 10,000s of rows)
         row, stored, tz = figures.TargetRow, figures.Figures, periods.counting_tz
-        return [
+        rows = [
             row(
                 r[0],
                 r[1],
@@ -661,18 +734,23 @@ class SalesPerformanceTarget(models.Model):
             )
             for r in raw
         ]
+        return rows, dimension_of
 
     @api.model
     def _compute_indexes(self, group_keys, company_ids, timeline=None):
         """Indexed achievement (``engine.figures.index``) of each ``(metric, date_from,
-        date_to, tz)`` of ``group_keys``: one query per metric and time zone
-        for all its periods."""
+        date_to, tz, dimension key)`` of ``group_keys`` (``(metric, date_from,
+        date_to, tz)`` for no dimension): one query per metric, time zone and
+        distinct dimension key for all its periods, whatever the number of
+        targets."""
         periods_of = defaultdict(set)
-        for metric, date_from, date_to, tz_name in group_keys:
-            periods_of[(metric, tz_name)].add((date_from, date_to))
+        for group_key in group_keys:
+            metric, date_from, date_to, tz_name, *rest = group_key
+            dimension_key = rest[0] if rest else ()
+            periods_of[(metric, tz_name, dimension_key)].add((date_from, date_to))
         # the metric definitions in one go, whatever the targets prefetch
         Metric = self.env["sales.performance.metric"].sudo()
-        metrics = Metric.union(*(m.sudo() for m, _tz in periods_of))
+        metrics = Metric.union(*(m.sudo() for m, _tz, _dims in periods_of))
         metrics.fetch()
         fields_used = (
             metrics.date_field_id
@@ -680,6 +758,7 @@ class SalesPerformanceTarget(models.Model):
             | metrics.team_field_id
             | metrics.sum_field_id
             | metrics.key_field_id
+            | metrics.document_field_id
         )
         fields_used.fetch(["name", "model", "ttype", "relation"])
         indexes = {}
@@ -688,12 +767,21 @@ class SalesPerformanceTarget(models.Model):
                 company_ids
             )
         with db_tuning.jit_off(self.env.cr):
-            for (metric, tz_name), metric_periods in periods_of.items():
+            for (metric, tz_name, dimension_key), metric_periods in periods_of.items():
                 by_period = metric._compute_values_multi(
-                    sorted(metric_periods), tz_name, company_ids, timeline
+                    sorted(metric_periods),
+                    tz_name,
+                    company_ids,
+                    timeline,
+                    dimension_key=dimension_key,
                 )
                 for (date_from, date_to), rows in by_period.items():
-                    indexes[(metric, date_from, date_to, tz_name)] = figures.index(rows)
+                    index = figures.index(rows)
+                    indexes[(metric, date_from, date_to, tz_name, dimension_key)] = (
+                        index
+                    )
+                    if not dimension_key:
+                        indexes[(metric, date_from, date_to, tz_name)] = index
         return indexes
 
     def _write_computed(self, values, rank_groups):
@@ -750,7 +838,8 @@ class SalesPerformanceTarget(models.Model):
                 UPDATE sales_performance_target t
                    SET rank = r.rank
                   FROM (SELECT id, RANK() OVER (
-                               PARTITION BY company_id, metric_id, date_from, date_to
+                               PARTITION BY company_id, metric_id, date_from, date_to,
+                                            %s
                                ORDER BY attainment DESC, achieved_value DESC) AS rank
                           FROM sales_performance_target p
                          WHERE p.user_id IS NOT NULL
@@ -759,6 +848,9 @@ class SalesPerformanceTarget(models.Model):
                                                     %s::date[]))) r
                  WHERE t.id = r.id AND t.rank IS DISTINCT FROM r.rank
                 """,
+                SQL(", ").join(
+                    SQL.identifier("p", fname) for fname in dimensions.TARGET_FIELDS
+                ),
                 bulk.array_literal(metric_ids),
                 bulk.array_literal(starts),
                 bulk.array_literal(ends),
@@ -769,15 +861,26 @@ class SalesPerformanceTarget(models.Model):
     # Helpers for wizards and other capabilities
     # ------------------------------------------------------------------
     @api.model
-    def _actual_for(self, metric, date_from, date_to, company, users=(), teams=()):
-        """Achievement of ``users`` / ``teams`` on ``metric`` in a period:
-        ``{record: value}`` from one query (used by allocation and evaluations)."""
+    def _actual_for(
+        self,
+        metric,
+        date_from,
+        date_to,
+        company,
+        users=(),
+        teams=(),
+        dimension_key=(),
+    ):
+        """Achievement of ``users`` / ``teams`` on ``metric`` in a period,
+        narrowed by ``dimension_key`` (an ``engine.dimensions`` key): ``{record:
+        value}`` from one query (used by allocation and evaluations)."""
         achieved = figures.index(
             metric._compute_values(
                 date_from,
                 date_to,
                 periods.counting_tz(company.resource_calendar_id.tz),
                 {company.id},
+                dimension_key=dimension_key,
             )
         )
         result = {

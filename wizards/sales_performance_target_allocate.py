@@ -64,9 +64,29 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
         return teams
 
     def _allocation(self):
+        """The sub-targets to create, as ``[{user_id or team_id, weight,
+        target_value}]``: the method's ``_allocation_<method>()`` (a method
+        added by ``selection_add`` brings its own; a line may also carry its
+        own ``date_from`` / ``date_to`` within the parent's period)."""
+        handler = getattr(self, f"_allocation_{self.method}", None)
+        if handler is None:
+            raise UserError(
+                self.env._("Unknown allocation method %(method)s.", method=self.method)
+            )
+        return handler()
+
+    def _allocation_equal(self):
+        return self._allocation_by_weights()
+
+    def _allocation_actual(self):
+        return self._allocation_by_weights()
+
+    def _allocation_weights(self, recipients, is_team):
+        """The weight of each of ``recipients``: 1 each (``equal``), or their
+        actuals in the reference period (``actual``) on the parent's metric,
+        narrowed by the parent's dimensions (a company target for a product
+        category is split by what each team sold in that category)."""
         parent = self.parent_id
-        recipients = self._recipients()
-        is_team = recipients._name == "crm.team"
         if self.method == "actual":
             if not (self.reference_date_from and self.reference_date_to):
                 raise UserError(
@@ -83,10 +103,16 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
                 parent.company_id,
                 users=recipients if not is_team else (),
                 teams=recipients if is_team else (),
+                dimension_key=parent._dimension_key(),
             )
-            weights = [actuals.get(r, 0.0) for r in recipients]
-        else:
-            weights = [1.0] * len(recipients)
+            return [actuals.get(r, 0.0) for r in recipients]
+        return [1.0] * len(recipients)
+
+    def _allocation_by_weights(self):
+        parent = self.parent_id
+        recipients = self._recipients()
+        is_team = recipients._name == "crm.team"
+        weights = self._allocation_weights(recipients, is_team)
         digits = 2 if parent.metric_id.value_type == "monetary" else 0
         if digits == 0 and parent.target_value != int(parent.target_value):
             digits = 2
@@ -99,29 +125,41 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
             )
         ]
 
+    def _line_vals(self, line):
+        """What a preview line gives :meth:`_child_vals`."""
+        return {
+            "user_id": line.user_id.id,
+            "team_id": line.team_id.id,
+            "target_value": line.target_value,
+        }
+
+    def _child_vals(self, vals):
+        """The values of the sub-target of one allocation line: the parent's
+        company, metric, period (unless the line has its own) and dimensions
+        (a company target for a product category gives sub-targets for that
+        category)."""
+        parent = self.parent_id
+        return {
+            "parent_id": parent.id,
+            "company_id": parent.company_id.id,
+            "metric_id": parent.metric_id.id,
+            "date_from": vals.get("date_from") or parent.date_from,
+            "date_to": vals.get("date_to") or parent.date_to,
+            "target_value": vals["target_value"],
+            **parent._dimension_vals(),
+        }
+
     def action_allocate(self):
         self.ensure_one()
         parent = self.parent_id
         parent.check_access("read")
         allocation_vals = [
-            {
-                "user_id": line.user_id.id,
-                "team_id": line.team_id.id,
-                "target_value": line.target_value,
-            }
-            for line in self.line_ids
+            self._line_vals(line) for line in self.line_ids
         ] or self._allocation()
         existing = parent.child_ids
         vals_list = []
         for vals in allocation_vals:
-            child_vals = {
-                "parent_id": parent.id,
-                "company_id": parent.company_id.id,
-                "metric_id": parent.metric_id.id,
-                "date_from": parent.date_from,
-                "date_to": parent.date_to,
-                "target_value": vals["target_value"],
-            }
+            child_vals = self._child_vals(vals)
             if vals.get("user_id"):
                 child_vals["user_id"] = vals["user_id"]
                 child_vals["team_id"] = parent.team_id.id
