@@ -101,7 +101,6 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
     )
     rule_line_id = fields.Many2one(
         "sales.performance.incentive.statement.line",
-        string="Rule Line",
         compute="_compute_band_lines",
         help="Band details: the rule line whose payout they explain.",
     )

@@ -29,7 +29,6 @@ class SalesPerformanceTarget(models.Model):
 
     value_currency_id = fields.Many2one(
         "res.currency",
-        string="Value Currency",
         compute="_compute_value_currency_id",
         help="The company's currency when the metric measures an amount, empty "
         "for counts: amounts then show their currency, counts a plain number.",
@@ -56,14 +55,12 @@ class SalesPerformanceTarget(models.Model):
         "above.",
     )
     previous_rank = fields.Integer(
-        string="Previous Rank",
         compute="_compute_leaderboard",
         aggregator=False,
         help="Rank of the same salesperson on the same metric in the previous "
         "period (0 without a target then).",
     )
     rank_change = fields.Integer(
-        string="Rank Change",
         compute="_compute_leaderboard",
         aggregator=False,
         help="Places gained since the previous period (negative when lost).",
