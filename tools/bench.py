@@ -953,9 +953,19 @@ def run_odoo(db, path, *args):
     subprocess.run(cmd, check=True)
 
 
+def _peer_modules():
+    """OCA's commission engine, when installed (bench_statements compares
+    with it): ``pip install --no-deps odoo-addon-commission-oca
+    odoo-addon-account-commission-oca``."""
+    from odoo.modules.module import get_module_path
+
+    module = bench_statements.OCA_MODULE
+    return [module] if get_module_path(module, display_warning=False) else []
+
+
 def create_database(db, path):
     subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
-    run_odoo(db, path, "-i", ",".join(MODULES))
+    run_odoo(db, path, "-i", ",".join(MODULES + _peer_modules()))
 
 
 def upgrade_addon(db, path):

@@ -14,6 +14,14 @@ not grow with the history).
 """
 
 import time
+from collections import defaultdict
+from datetime import timedelta
+
+# OCA's commission engine (odoo-addon-commission-oca and
+# odoo-addon-account-commission-oca, ``pip install --no-deps``): installed in
+# the benchmark database by tools/bench.py when Odoo finds it
+OCA_MODULE = "account_commission_oca"
+RATE = 3.0
 
 
 def _pay_month(plan, date_from, date_to):
@@ -82,7 +90,9 @@ def run(env, data, targets, log):
         f"state): {steady_s:.3f}s, {steady_q} queries "
         f"({steady_s / fresh_s:.2f}x the month without history, goal 1.5x)"
     )
+    oca_fields, oca_checks = compare_oca(env, data, log, steady_s)
     fields = {
+        **oca_fields,
         "statements_fresh_s": f"{fresh_s:.3f}",
         "statements_steady_s": f"{steady_s:.3f}",
         "statements_steady_queries": steady_q,
@@ -98,4 +108,156 @@ def run(env, data, targets, log):
         )
     else:
         checks.append(("statement queries independent of the history", []))
-    return fields, checks
+    return fields, checks + oca_checks
+
+
+def _flat_plan(env, data):
+    """This addon's plan with the same flat rule as the OCA commission:
+    RATE % of the invoiced revenue of each salesperson."""
+    plan = env["sales.performance.incentive.plan"].create(
+        {
+            "name": "Bench flat commission (as OCA)",
+            "company_id": data.company_id,
+            "period_type": "month",
+            "date_from": data.date_from,
+            "date_to": data.date_to,
+            "assignment_ids": [(0, 0, {"user_id": uid}) for uid in data.user_ids],
+            "rule_ids": [
+                (0, 0, {
+                    "name": "Commission on invoiced revenue",
+                    "kind": "commission",
+                    "metric_id": env.ref("sales_performance.metric_invoiced_revenue").id,
+                    "basis": "amount",
+                    "mode": "flat",
+                    "tier_ids": [(0, 0, {"lower": 0.0, "upper": 0.0, "rate": RATE})],
+                }),
+            ],
+        }
+    )  # fmt: skip
+    plan.action_activate()
+    return plan
+
+
+def compare_oca(env, data, log, steady_s):
+    """One month of commissions for every salesperson with OCA's engine
+    (agents = the salespeople's partners, one fixed-rate commission, agent
+    lines on the month's posted customer invoices and credit notes, the
+    settlement from its own wizard) next to this addon's statements with the
+    same flat rule; totals compared per salesperson. OCA has no credit
+    splits: the month's splits are left out of both (in a transaction rolled
+    back at the end, so the data stay as they were)."""
+    import bench
+
+    module = env["ir.module.module"].search([("name", "=", OCA_MODULE)])
+    if module.state != "installed":
+        log(
+            "OCA commission engine: not measured (pip install --no-deps "
+            "odoo-addon-commission-oca odoo-addon-account-commission-oca, then "
+            "make bench without ARGS=--reuse)"
+        )
+        return {}, []
+    cr = env.cr
+    cr.commit()
+    date_from, date_to = data.months[-1]
+    moves = env["account.move"].search(
+        [
+            ("company_id", "=", data.company_id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("invoice_date", ">=", date_from),
+            ("invoice_date", "<=", date_to),
+            ("invoice_user_id", "in", data.user_ids),
+        ]
+    )
+    split_table = env["sales.performance.credit.split"]._table
+    cr.execute(
+        f"DELETE FROM {split_table} WHERE res_model = 'account.move' "  # noqa: S608
+        "AND res_id = ANY(%s)",
+        [moves.ids],
+    )
+    env.invalidate_all()
+    commission = env["commission"].create(
+        {
+            "name": f"Bench {RATE} %",
+            "commission_type": "fixed",
+            "fix_qty": RATE,
+            "amount_base_type": "gross_amount",
+            "invoice_state": "open",
+            "settlement_type": "sale_invoice",
+        }
+    )
+    users = env["res.users"].browse(data.user_ids)
+    agents = users.partner_id
+    agents.write({"agent": True, "commission_id": commission.id, "settlement": "monthly"})
+    agent_of = {user.id: user.partner_id.id for user in users}
+    lines = moves.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+    start = time.perf_counter()
+    env["account.invoice.line.agent"].create(
+        [
+            {
+                "object_id": line.id,
+                "agent_id": agent_of[line.move_id.invoice_user_id.id],
+                "commission_id": commission.id,
+            }
+            for line in lines
+        ]
+    )
+    env.flush_all()
+    log(
+        f"OCA commission engine: {len(lines)} agent lines on {len(moves)} "
+        f"invoices and credit notes of {date_from:%Y-%m} created in "
+        f"{time.perf_counter() - start:.1f}s (not timed below)"
+    )
+    plan = _flat_plan(env, data)
+    env.flush_all()
+    result = {}
+
+    def ours():
+        result["statements"] = plan.generate_statements(date_from, date_to)
+
+    ours_s, ours_q, _p = bench.measure(env, ours)
+
+    def settle():
+        wizard = env["commission.make.settle"].create(
+            {
+                "date_to": date_to + timedelta(days=1),
+                "settlement_type": "sale_invoice",
+                "agent_ids": [(6, 0, agents.ids)],
+            }
+        )
+        wizard.action_settle()
+
+    oca_s, oca_q, _p = bench.measure(env, settle)
+    settled = defaultdict(float)
+    for settlement in env["commission.settlement"].search(
+        [("agent_id", "in", agents.ids)]
+    ):
+        settled[settlement.agent_id.id] += settlement.total
+    lines_of = defaultdict(int)
+    for line in lines:
+        lines_of[line.move_id.invoice_user_id.id] += 1
+    diffs = []
+    for statement in result["statements"]:
+        user = statement.user_id
+        theirs = settled.get(agent_of[user.id], 0.0)
+        # OCA rounds each line, this addon the total: a cent per line at most
+        if abs(theirs - statement.amount_total) > 0.01 * (lines_of[user.id] + 1):
+            diffs.append((user.login, theirs, statement.amount_total))
+    log(
+        f"  OCA settlement wizard (commission.make.settle, monthly, "
+        f"{len(agents)} agents): {oca_s:.3f}s, {oca_q} queries; this addon's "
+        f"statements with the same flat rule: {ours_s:.3f}s, {ours_q} queries; "
+        f"steady-state statements (3 rules, a year of history) "
+        f"{oca_s / steady_s:.1f}x faster than OCA's settlement"
+    )
+    cr.rollback()
+    env.invalidate_all()
+    return (
+        {
+            "oca_settle_s": f"{oca_s:.3f}",
+            "oca_queries": oca_q,
+            "statements_flat_s": f"{ours_s:.3f}",
+            "statements_flat_queries": ours_q,
+        },
+        [("this addon vs OCA commissions, per salesperson", diffs)],
+    )
