@@ -26,6 +26,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..engine import dimensions as target_dimensions
 from ..engine import drivers, periods
 from . import bulk, db_tuning
 
@@ -44,15 +45,22 @@ class SalesPerformanceCockpit(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.readonly
     @api.model
-    def get_cockpit_data(self, date_from, date_to, team_ids=None):
+    def get_cockpit_data(self, date_from, date_to, team_ids=None, dimensions=None):
         """Everything the cockpit shows for ``[date_from, date_to]`` and the
         sales teams ``team_ids`` (default: all the teams the caller may see).
+
+        ``dimensions`` (``{"product_category_id": id, "partner_segment": "a",
+        ...}``) picks the targets narrowed by exactly those dimensions (see
+        ``available_dimensions``); by default the targets on whole metrics.
+        The attainment, pacing and gaps follow it; the pipeline, activity and
+        risk figures are the whole business's.
 
         :returns: a dict with ``period``, ``company``, ``teams``, ``reps``,
             ``funnel``, ``risk``, ``segments`` and ``available_teams``; see
             the module docstring and the README.
         """
         date_from, date_to = self._cockpit_period(date_from, date_to)
+        dimension_key = self._cockpit_dimension_key(dimensions)
         scope = self._cockpit_scope(team_ids)
         today = fields.Date.context_today(self)
         tz_name = periods.counting_tz(
@@ -72,6 +80,7 @@ class SalesPerformanceCockpit(models.AbstractModel):
             "company_ids": scope["company_ids"],
             "user_array": bulk.array_literal(scope["user_ids"]),
             "company_array": bulk.array_literal(scope["company_ids"]),
+            "dimension_key": dimension_key,
         }
         self.env["crm.lead"].flush_model()
         self.env["mail.activity"].flush_model()
@@ -105,11 +114,46 @@ class SalesPerformanceCockpit(models.AbstractModel):
             "risk": self._cockpit_risk(ctx, stale, overdue, moved, revenue),
             "segments": self._cockpit_segments(ctx, closed, revenue),
             "available_teams": scope["available_teams"],
+            "available_dimensions": targets["dimensions"],
+            "dimensions": dict(dimension_key),
         }
 
     # ------------------------------------------------------------------
     # Input and scope
     # ------------------------------------------------------------------
+    @api.model
+    def _cockpit_dimension_key(self, dimensions):
+        """The ``engine.dimensions`` key of the ``dimensions`` asked for, or
+        a UserError for anything else than dimension fields and their
+        values."""
+        if not dimensions:
+            return ()
+        if not isinstance(dimensions, dict) or set(dimensions) - set(
+            target_dimensions.TARGET_FIELDS
+        ):
+            raise UserError(
+                self.env._(
+                    "The cockpit filters targets by product category, customer "
+                    "segment, country, customer tag, source and medium only."
+                )
+            )
+        for fname, value in dimensions.items():
+            if fname == "partner_segment":
+                valid = value in (False, None, "a", "b", "c")
+            else:
+                valid = value in (False, None) or (
+                    isinstance(value, int) and not isinstance(value, bool) and value > 0
+                )
+            if not valid:
+                raise UserError(
+                    self.env._(
+                        "%(value)s is not a value of the dimension %(dimension)s.",
+                        value=value,
+                        dimension=fname,
+                    )
+                )
+        return target_dimensions.key(dimensions)
+
     @api.model
     def _cockpit_period(self, date_from, date_to):
         try:
@@ -234,9 +278,17 @@ class SalesPerformanceCockpit(models.AbstractModel):
             & Domain("date_from", "<=", ctx["date_to"])
             & assignee
         )
-        groups = self.env["sales.performance.target"]._read_group(
+        Target = self.env["sales.performance.target"]
+        groups = Target._read_group(
             domain,
-            groupby=["user_id", "team_id", "metric_id", "date_from:day", "date_to:day"],
+            groupby=[
+                "user_id",
+                "team_id",
+                "metric_id",
+                "date_from:day",
+                "date_to:day",
+                *target_dimensions.TARGET_FIELDS,
+            ],
             aggregates=[
                 "target_value:sum",
                 "achieved_value:sum",
@@ -246,7 +298,26 @@ class SalesPerformanceCockpit(models.AbstractModel):
         )
         metrics = self.env["sales.performance.metric"].sudo()
         rows = []
-        for user, team, metric, start, end, target, achieved, expected, ids in groups:
+        # targets of different dimensions never add up: the rows of the
+        # dimensions asked for, and the other dimension sets to choose from
+        dimension_count = len(target_dimensions.TARGET_FIELDS)
+        available = {}
+        for group in groups:
+            user, team, metric, start, end = group[:5]
+            values = group[5 : 5 + dimension_count]
+            target, achieved, expected, ids = group[5 + dimension_count :]
+            key = target_dimensions.key(
+                {
+                    fname: value.id if isinstance(value, models.BaseModel) else value
+                    for fname, value in zip(
+                        target_dimensions.TARGET_FIELDS, values, strict=True
+                    )
+                }
+            )
+            if key and key not in available:
+                available[key] = values
+            if key != ctx["dimension_key"]:
+                continue
             metrics |= metric
             rows.append(
                 {
@@ -263,7 +334,25 @@ class SalesPerformanceCockpit(models.AbstractModel):
             )
         metrics = metrics.sudo()
         metrics.fetch(["name", "value_type", "pipeline_forecast", "sequence"])
-        return {"rows": rows, "metrics": {m.id: m for m in metrics}}
+        segments = dict(
+            Target._fields["partner_segment"]._description_selection(self.env)
+        )
+        choices = []
+        for key, values in available.items():
+            labels = [
+                self.env._("Segment %(segment)s", segment=segments.get(value, value))
+                if isinstance(value, str)
+                else value.sudo().display_name
+                for value in values
+                if value
+            ]
+            choices.append({"key": dict(key), "name": " · ".join(labels)})
+        choices.sort(key=lambda choice: choice["name"])
+        return {
+            "rows": rows,
+            "metrics": {m.id: m for m in metrics},
+            "dimensions": choices,
+        }
 
     @api.model
     def _cockpit_closed(self, ctx):

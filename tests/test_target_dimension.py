@@ -6,7 +6,7 @@ hand in the comments, from the orders and invoices of company A in March
 from datetime import date, datetime
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import FEBRUARY, MARCH, TargetCommon
@@ -563,3 +563,32 @@ class TestTargetDimension(TargetCommon):
             and t.product_category_id == self.chairs
         )
         self.assertAlmostEqual(alice_chairs.achieved_value, 500.0)
+
+    # ------------------------------------------------------------------
+    # cockpit
+    # ------------------------------------------------------------------
+    def test_cockpit_filters_targets_by_dimension(self):
+        whole = self._target(self.metric_lines, target_value=2000.0)
+        furniture = self._target(
+            self.metric_lines,
+            target_value=1000.0,
+            product_category_id=self.furniture.id,
+        )
+        (whole | furniture).action_activate()
+        Cockpit = self.env["sales.performance.cockpit"].with_company(self.company_a)
+        # by default the targets on whole metrics: never added to the
+        # furniture target (2000, not 3000)
+        data = Cockpit.get_cockpit_data(*MARCH)
+        self.assertEqual(data["company"]["target_ids"], whole.ids)
+        self.assertEqual(
+            [choice["name"] for choice in data["available_dimensions"]],
+            ["SP Furniture"],
+        )
+        key = data["available_dimensions"][0]["key"]
+        self.assertEqual(key, {"product_category_id": self.furniture.id})
+        data = Cockpit.get_cockpit_data(*MARCH, dimensions=key)
+        self.assertEqual(data["company"]["target_ids"], furniture.ids)
+        self.assertEqual(data["dimensions"], key)
+        for bad in ({"name": 1}, {"product_category_id": "1; DROP"}, ["a"]):
+            with self.subTest(bad=bad), self.assertRaises(UserError):
+                Cockpit.get_cockpit_data(*MARCH, dimensions=bad)

@@ -67,6 +67,8 @@ export class SalesPerformanceCockpit extends Component {
             dateFrom: serializeDate(today.startOf("month")),
             dateTo: serializeDate(today.endOf("month")),
             teamId: "",
+            // the dimensions of the targets shown, as JSON ("" = whole metrics)
+            dimensionKey: "",
             data: null,
             loading: true,
         });
@@ -85,11 +87,12 @@ export class SalesPerformanceCockpit extends Component {
     async load() {
         this.state.loading = true;
         const teamIds = this.state.teamId ? [parseInt(this.state.teamId)] : null;
+        const dimensions = this.state.dimensionKey ? JSON.parse(this.state.dimensionKey) : null;
         this.state.data = await this.orm.call(
             "sales.performance.cockpit",
             "get_cockpit_data",
             [this.state.dateFrom, this.state.dateTo],
-            { team_ids: teamIds }
+            { team_ids: teamIds, dimensions }
         );
         this.state.loading = false;
     }
@@ -117,6 +120,17 @@ export class SalesPerformanceCockpit extends Component {
 
     onTeamChange(ev) {
         this.state.teamId = ev.target.value;
+        this.load();
+    }
+
+    /** The targets narrowed by one set of dimensions (product category,
+     * segment, country, tag, channel), or those on whole metrics. */
+    dimensionValue(choice) {
+        return JSON.stringify(choice.key);
+    }
+
+    onDimensionChange(ev) {
+        this.state.dimensionKey = ev.target.value;
         this.load();
     }
 
