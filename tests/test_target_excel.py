@@ -472,3 +472,66 @@ class TestTargetExcel(TargetCommon):
         self.assertIn("You may not set the targets of SP Team One", message)
         self.assertEqual(self.dave_jan.target_value, 40.0)
         self.assertEqual(self.team_feb.target_value, 1000.0)
+
+    def test_dimension_columns_create_narrowed_targets(self):
+        """The sheet carries the dimension fields of the target model: a row
+        per salesperson and dimension; a dimension the metric cannot apply
+        is a problem of its cell."""
+        if "country_id" not in self.Target._fields:
+            self.fail("the target dimensions (#16) are not installed")
+        # won revenue (opportunities): by country and segment, no product
+        self.metric_won_revenue.write(
+            {
+                "country_path": "country_id",
+                "partner_segment_path": (
+                    "partner_id.commercial_partner_id.sales_performance_segment"
+                ),
+                "product_category_path": False,
+            }
+        )
+        belgium = self.env.ref("base.be")
+        category = self.env["product.category"].create({"name": "SP Excel Cat"})
+        self.alice_jan.country_id = belgium
+        workbook = self._export(self.user_manager, include_blank_rows=False)
+        sheet = workbook.worksheets[0]
+        columns = self._columns(sheet)
+        rows = [
+            row
+            for row in range(target_sheet.FIRST_DATA_ROW, sheet.max_row + 1)
+            if sheet.cell(row, columns["salesperson"]).value == "sp_alice"
+        ]
+        # one row for Belgium (January), one without dimension (Feb, Mar)
+        by_country = {sheet.cell(r, columns["country_id"]).value: r for r in rows}
+        self.assertEqual(set(by_country), {belgium.name, None})
+        jan = columns["2026-01"]
+        self.assertEqual(sheet.cell(by_country[belgium.name], jan).value, 100)
+        self.assertIsNone(sheet.cell(by_country[None], jan).value)
+        # a new row: Alice in Belgium for the segment A in May
+        new = sheet.max_row + 1
+        sheet.cell(new, columns["salesperson"]).value = "sp_alice"
+        sheet.cell(new, columns["country_id"]).value = belgium.name
+        sheet.cell(new, columns["partner_segment"]).value = "A"
+        sheet.cell(new, columns["2026-05"]).value = 55
+        # ... and no product category
+        sheet.cell(new + 1, columns["salesperson"]).value = "sp_bob"
+        sheet.cell(new + 1, columns["product_category_id"]).value = category.name
+        sheet.cell(new + 1, columns["2026-05"]).value = 5
+        wizard = self._wizard(workbook, self.user_manager)
+        wizard.action_check()
+        column = get_column_letter(columns["product_category_id"])
+        self.assertEqual(wizard.problem_count, 1)
+        self.assertIn("row %s, column %s" % (new + 1, column), str(wizard.result_html))
+        self.assertIn("cannot be narrowed by", str(wizard.result_html))
+        for column_index in columns.values():
+            sheet.cell(new + 1, column_index).value = None
+        self._wizard(workbook, self.user_manager).action_import()
+        created = self.Target.search(
+            [("user_id", "=", self.user_alice.id), ("date_from", "=", date(2026, 5, 1))]
+        )
+        self.assertRecordValues(
+            created,
+            [{"country_id": belgium.id, "partner_segment": "a", "target_value": 55}],
+        )
+        self.assertFalse(
+            self.Target.search([("product_category_id", "=", category.id)])
+        )

@@ -490,7 +490,7 @@ class SalesPerformanceTargetImport(models.TransientModel):
                 continue
             for line in sheet.lines:
                 resolved = resolver.line(sheet, line, company)
-                if resolved:
+                if resolved and resolver.supported(sheet, resolved, metric):
                     groups[(company, metric, sheet.year)].append(resolved)
         plans = []
         for (company, metric, year), lines in groups.items():
@@ -595,133 +595,141 @@ class SalesPerformanceTargetImport(models.TransientModel):
     # ------------------------------------------------------------------
     def _problem_message(self, problem):
         p = problem.params
-        _ = self.env._
         messages = {
-            "bad_id": lambda: _("%(value)s is not an id.", value=p.get("value")),
-            "metric_missing": lambda: _("The metric is missing."),
-            "metric_unknown": lambda: _(
+            "bad_id": lambda: self.env._(
+                "%(value)s is not an id.", value=p.get("value")
+            ),
+            "metric_missing": lambda: self.env._("The metric is missing."),
+            "metric_unknown": lambda: self.env._(
                 "Unknown metric %(value)s.", value=p.get("value")
             ),
-            "metric_ambiguous": lambda: _(
+            "metric_ambiguous": lambda: self.env._(
                 "Several metrics are called %(value)s: keep the metric id of the "
                 "export.",
                 value=p.get("value"),
             ),
-            "metric_mismatch": lambda: _(
+            "metric_mismatch": lambda: self.env._(
                 "The metric id %(id)s is %(name)s, not %(value)s: wrong metric.",
                 id=p.get("id"),
                 name=p.get("name"),
                 value=p.get("value"),
             ),
-            "year_invalid": lambda: _(
+            "year_invalid": lambda: self.env._(
                 "The year must be a number between 1900 and 9999, not %(value)s.",
                 value=p.get("value") or "",
             ),
-            "company_unknown": lambda: _(
+            "company_unknown": lambda: self.env._(
                 "Unknown company %(value)s, or not one of your current companies.",
                 value=p.get("value"),
             ),
-            "company_mismatch": lambda: _(
+            "company_mismatch": lambda: self.env._(
                 "The company id %(id)s is %(name)s, not %(value)s.",
                 id=p.get("id"),
                 name=p.get("name"),
                 value=p.get("value"),
             ),
-            "period_outside_year": lambda: _(
+            "period_outside_year": lambda: self.env._(
                 "The month %(period)s is outside the year %(year)s.",
                 period=p.get("period"),
                 year=p.get("year"),
             ),
-            "unknown_column": lambda: _(
+            "unknown_column": lambda: self.env._(
                 "Unknown column %(value)s.", value=p.get("value")
             ),
-            "duplicate_column": lambda: _(
+            "duplicate_column": lambda: self.env._(
                 "The column %(value)s is already column %(first)s.",
                 value=p.get("value"),
                 first=p.get("first"),
             ),
-            "layout": lambda: _(
+            "layout": lambda: self.env._(
                 "This is not a target sheet: the hidden row 6 must keep the column "
                 "keys of the export (salesperson, team, months)."
             ),
-            "too_many_rows": lambda: _(
+            "too_many_rows": lambda: self.env._(
                 "%(count)s rows: at most %(limit)s per sheet.",
                 count=p.get("count"),
                 limit=p.get("limit"),
             ),
-            "not_number": lambda: _("%(value)s is not a number.", value=p.get("value")),
-            "not_finite": lambda: _(
+            "not_number": lambda: self.env._(
+                "%(value)s is not a number.", value=p.get("value")
+            ),
+            "not_finite": lambda: self.env._(
                 "%(value)s is not a finite number.", value=p.get("value")
             ),
-            "negative": lambda: _(
+            "negative": lambda: self.env._(
                 "%(value)s is negative: a target cannot be negative.",
                 value=p.get("value"),
             ),
-            "too_large": lambda: _(
+            "too_large": lambda: self.env._(
                 "%(value)s is too large (at most %(limit)s).",
                 value=p.get("value"),
                 limit=f"{target_sheet.MAX_VALUE:,.0f}",
             ),
-            "reason_too_long": lambda: _(
+            "reason_too_long": lambda: self.env._(
                 "The reason is longer than %(limit)s characters.", limit=p.get("limit")
             ),
-            "cell_outside_columns": lambda: _(
+            "cell_outside_columns": lambda: self.env._(
                 "A value in a column that is not part of the layout."
             ),
-            "salesperson_unknown": lambda: _(
+            "salesperson_unknown": lambda: self.env._(
                 "Unknown salesperson %(value)s (their login is expected).",
                 value=p.get("value"),
             ),
-            "salesperson_company": lambda: _(
+            "salesperson_company": lambda: self.env._(
                 "%(value)s does not work for %(company)s.",
                 value=p.get("value"),
                 company=p.get("company"),
             ),
-            "team_unknown": lambda: _(
+            "team_unknown": lambda: self.env._(
                 "Unknown sales team %(value)s in %(company)s.",
                 value=p.get("value"),
                 company=p.get("company"),
             ),
-            "team_ambiguous": lambda: _(
+            "team_ambiguous": lambda: self.env._(
                 "Several sales teams are called %(value)s.", value=p.get("value")
             ),
-            "not_member": lambda: _(
+            "not_member": lambda: self.env._(
                 "%(user)s is not a member of the sales team %(team)s.",
                 user=p.get("user"),
                 team=p.get("team"),
             ),
-            "dimension_unknown": lambda: _(
+            "dimension_unknown": lambda: self.env._(
                 "Unknown %(field)s %(value)s.",
                 field=p.get("field"),
                 value=p.get("value"),
             ),
-            "dimension_ambiguous": lambda: _(
+            "dimension_ambiguous": lambda: self.env._(
                 "Several records match %(field)s %(value)s.",
                 field=p.get("field"),
                 value=p.get("value"),
             ),
-            "not_allowed": lambda: _(
+            "dimension_unsupported": lambda: self.env._(
+                "The metric %(metric)s cannot be narrowed by %(field)s.",
+                metric=p.get("metric"),
+                field=p.get("field"),
+            ),
+            "not_allowed": lambda: self.env._(
                 "You may not set the targets of %(label)s: only a sales manager, "
                 "or the leader of the salesperson's team for the team's members.",
                 label=p.get("label"),
             ),
-            "duplicate_row": lambda: _(
+            "duplicate_row": lambda: self.env._(
                 "%(label)s already has row %(first)s.",
                 label=p.get("label"),
                 first=p.get("first"),
             ),
-            "covered": lambda: _(
+            "covered": lambda: self.env._(
                 "%(target)s already covers this month: a monthly target would "
                 "overlap it.",
                 target=p.get("target"),
             ),
-            "closed": lambda: _(
+            "closed": lambda: self.env._(
                 "%(target)s is closed: its value %(old)s cannot become %(new)s.",
                 target=p.get("target"),
                 old=p.get("old"),
                 new=p.get("new"),
             ),
-            "locked_no_reason": lambda: _(
+            "locked_no_reason": lambda: self.env._(
                 "%(target)s is locked: changing %(old)s to %(new)s needs a reason in "
                 "the Reason column.",
                 target=p.get("target"),
@@ -1028,6 +1036,29 @@ class _Resolver:
                 ok = False
             dims[name] = value
         return dims if ok else None
+
+    def supported(self, sheet, line, metric):
+        """False (with a problem per dimension) when the row narrows the
+        metric by a dimension the metric cannot apply."""
+        if not hasattr(metric, "_dimension_paths"):
+            return True
+        paths = metric.sudo()._dimension_paths()
+        Target = self.env["sales.performance.target"]
+        unsupported = [
+            name
+            for name in self.dimension_fields
+            if line.create_vals.get(name) and name not in paths
+        ]
+        for name in unsupported:
+            self.problem(
+                sheet,
+                line.row,
+                sheet.columns[name],
+                "dimension_unsupported",
+                field=Target._fields[name]._description_string(self.env),
+                metric=metric.name,
+            )
+        return not unsupported
 
     def line(self, sheet, line, company):
         """A ``ResolvedLine``, or None when a name does not resolve or the
