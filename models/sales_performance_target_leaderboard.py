@@ -13,7 +13,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import periods
+from ..engine import dimensions, periods
 from . import bulk
 
 RANK_TRENDS = [
@@ -86,7 +86,7 @@ class SalesPerformanceTarget(models.Model):
     )
     def _compute_leaderboard(self):
         boards = self._leaderboard_rows()
-        previous = self._leaderboard_previous_ranks()
+        previous = self._leaderboard_previous_ranks(boards)
         for target in self:
             row = boards.get(target.id)
             if not row:
@@ -103,6 +103,7 @@ class SalesPerformanceTarget(models.Model):
                     target.metric_id.id,
                     target.user_id.id,
                     *periods.previous_period(target.date_from, target.date_to),
+                    row["dimensions"],
                 ),
                 0,
             )
@@ -139,9 +140,10 @@ class SalesPerformanceTarget(models.Model):
         }
 
     def _leaderboard_rows(self):
-        """{target id: {team_rank, gap, gap_attainment}} for the salesperson
-        targets of ``self``, from the boards (company, metric, period) they
-        belong to, read in one query (stored figures, whoever reads)."""
+        """{target id: {team_rank, gap, gap_attainment, dimensions}} for the
+        salesperson targets of ``self``, from the boards they belong to (the
+        partition of ``rank``: company, metric, period and dimensions), read
+        in one query (stored figures, whoever reads)."""
         keys = self._leaderboard_keys()
         if not keys:
             return {}
@@ -161,13 +163,14 @@ class SalesPerformanceTarget(models.Model):
                 """
                 SELECT t.id, t.company_id, t.metric_id, t.date_from, t.date_to,
                        t.team_id, t.attainment::float8, t.achieved_value::float8,
-                       t.target_value::float8
+                       t.target_value::float8, t.user_id, %s
                   FROM sales_performance_target t
                  WHERE t.user_id IS NOT NULL
                    AND (t.company_id, t.metric_id, t.date_from, t.date_to) IN (
                        SELECT * FROM unnest(%s::int[], %s::int[], %s::date[],
                                             %s::date[]))
                 """,
+                _dimension_columns(),
                 bulk.array_literal(companies),
                 bulk.array_literal(metrics),
                 bulk.array_literal(starts),
@@ -176,11 +179,14 @@ class SalesPerformanceTarget(models.Model):
         )
         by_board = defaultdict(list)
         by_team = defaultdict(list)
+        dims_of = {}
         for row in rows:
             target_id, company, metric, date_from, date_to, team = row[:6]
-            by_board[(company, metric, date_from, date_to)].append(row)
+            dims = tuple(row[10:])
+            dims_of[target_id] = dims
+            by_board[(company, metric, date_from, date_to, dims)].append(row)
             if team:
-                by_team[(company, metric, date_from, date_to, team)].append(row)
+                by_team[(company, metric, date_from, date_to, dims, team)].append(row)
         result = {}
         for board in by_board.values():
             for target_id, gap, gap_attainment in _gaps(board):
@@ -188,20 +194,22 @@ class SalesPerformanceTarget(models.Model):
                     "gap": gap,
                     "gap_attainment": gap_attainment,
                     "team_rank": 0,
+                    "dimensions": dims_of[target_id],
                 }
         for team_board in by_team.values():
             for target_id, rank in _ranks(team_board):
                 result[target_id]["team_rank"] = rank
         return result
 
-    def _leaderboard_previous_ranks(self):
-        """{(company id, metric id, user id, date_from, date_to): rank} of
-        the previous period's salesperson targets, in one query."""
+    def _leaderboard_previous_ranks(self, boards):
+        """{(company id, metric id, user id, date_from, date_to, dimensions):
+        rank} of the previous period's salesperson targets, in one query;
+        ``boards``: what ``_leaderboard_rows`` returned."""
         keys = {
             (company, metric, *periods.previous_period(date_from, date_to))
             for company, metric, date_from, date_to in self._leaderboard_keys()
         }
-        if not keys:
+        if not keys or not boards:
             return {}
         self.flush_model(["rank", "user_id"])
         companies, metrics, starts, ends = zip(*sorted(keys), strict=True)
@@ -209,22 +217,33 @@ class SalesPerformanceTarget(models.Model):
             SQL(
                 """
                 SELECT t.company_id, t.metric_id, t.user_id, t.date_from,
-                       t.date_to, MIN(t.rank)
+                       t.date_to, t.rank, %s
                   FROM sales_performance_target t
                  WHERE t.user_id IS NOT NULL AND t.rank > 0
                    AND (t.company_id, t.metric_id, t.date_from, t.date_to) IN (
                        SELECT * FROM unnest(%s::int[], %s::int[], %s::date[],
                                             %s::date[]))
-                 GROUP BY t.company_id, t.metric_id, t.user_id, t.date_from,
-                          t.date_to
                 """,
+                _dimension_columns(),
                 bulk.array_literal(companies),
                 bulk.array_literal(metrics),
                 bulk.array_literal(starts),
                 bulk.array_literal(ends),
             )
         )
-        return {tuple(row[:5]): row[5] for row in rows}
+        previous = {}
+        for row in rows:
+            key = (*row[:5], tuple(row[6:]))
+            previous[key] = min(previous.get(key, row[5]), row[5])
+        return previous
+
+
+def _dimension_columns():
+    """The target's dimension columns (what ``rank`` is partitioned by
+    besides company, metric and period), for a SELECT list."""
+    return SQL(", ").join(
+        SQL.identifier("t", fname) for fname in dimensions.TARGET_FIELDS
+    )
 
 
 def _order_key(row):

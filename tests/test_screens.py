@@ -194,6 +194,31 @@ class TestScreensLeaderboard(LeaderboardCommon):
         self.assertEqual(march[self.dan].team_rank, 1)
         self.assertEqual(march[self.cat].team_rank, 2)
 
+    def test_a_dimension_is_a_board_of_its_own(self):
+        # ann's March target on Belgian deals only: none won, ranked alone
+        belgium = self.env.ref("base.be")
+        # the built-in path (databases installed before dimensions lack it)
+        self.metric.country_path = "country_id"
+        target = self.env["sales.performance.target"].create(
+            {
+                "user_id": self.ann.id,
+                "metric_id": self.metric.id,
+                "company_id": self.board_company.id,
+                "date_from": MARCH[0],
+                "date_to": MARCH[1],
+                "target_value": 1000,
+                "country_id": belgium.id,
+            }
+        )
+        target.action_activate()
+        self.assertEqual((target.rank, target.rank_gap), (1, 0.0))
+        self.assertEqual(target.rank_trend, "new")
+        # the board of every country is unchanged
+        march = self._by_user(self.march)
+        self.assertEqual(march[self.ben].rank, 3)
+        self.assertEqual(march[self.ben].rank_gap, 9000.0)
+        self.assertEqual(march[self.ann].previous_rank, 3)
+
     def test_count_metric_has_no_currency(self):
         target = self.env["sales.performance.target"].create(
             {
