@@ -482,6 +482,7 @@ class SalesPerformanceTargetImport(models.TransientModel):
         if not parsed:
             raise UserError(self.env._("The workbook has no sheet."))
         resolver = _Resolver(self.env, dimension_fields, problems)
+        resolver.prefetch_users({ln.salesperson for sh in parsed for ln in sh.lines})
         groups = defaultdict(list)
         for sheet in parsed:
             metric = resolver.metric(sheet)
@@ -955,6 +956,19 @@ class _Resolver:
             )
             return None
         return company
+
+    def prefetch_users(self, logins):
+        """Look the salespeople of the whole file up with one query."""
+        logins = [login for login in logins if login]
+        if not logins:
+            return
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("login", "in", logins), ("share", "=", False)])
+        )
+        users.fetch(["login", "name", "company_ids"])
+        self._users.update({user.login: user for user in users})
 
     def _user(self, login):
         if login not in self._users:
