@@ -11,7 +11,20 @@ class AccountMove(models.Model):
     def create(self, vals_list):
         moves = super().create(vals_list)
         moves._sales_performance_copy_order_split()
-        return moves
+        return self.env["sales.performance.recompute.queue"]._mark_created(moves)
+
+    # ------------------------------------------------------------------
+    # Freshness: mark the groups whose figures may move
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        return self.env["sales.performance.recompute.queue"]._write_and_mark(
+            self, vals, super().write
+        )
+
+    def unlink(self):
+        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
+            self, super().unlink
+        )
 
     def _sales_performance_copy_order_split(self):
         """An invoice made from sales orders is credited like them, each

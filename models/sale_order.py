@@ -65,7 +65,20 @@ class SaleOrder(models.Model):
                     for order in from_leads
                 },
             )
-        return orders
+        return self.env["sales.performance.recompute.queue"]._mark_created(orders)
+
+    # ------------------------------------------------------------------
+    # Freshness: mark the groups whose figures may move
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        return self.env["sales.performance.recompute.queue"]._write_and_mark(
+            self, vals, super().write
+        )
+
+    def unlink(self):
+        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
+            self, super().unlink
+        )
 
     # ------------------------------------------------------------------
     # Customer satisfaction

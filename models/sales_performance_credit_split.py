@@ -165,6 +165,7 @@ class SalesPerformanceCreditSplit(models.Model):
         lines = super().create(vals_list)
         if not self.env.context.get("sales_performance_split_deferred"):
             self._check_documents(lines._documents())
+        self._mark_for_recompute(lines._documents())
         return lines
 
     def write(self, vals):
@@ -177,18 +178,31 @@ class SalesPerformanceCreditSplit(models.Model):
                 self.env._("A credit split line stays on its document.")
             )
         documents = self._documents()
+        old_users = set(self.user_id.ids)
         res = super().write(vals)
         if not self.env.context.get("sales_performance_split_deferred"):
             self._check_documents(documents)
+        if {"user_id", "percent", "company_id"} & set(vals):
+            self._mark_for_recompute(documents, old_users)
         return res
 
     def unlink(self):
         self._check_rights()
         documents = self._documents()
+        old_users = set(self.user_id.ids)
         res = super().unlink()
         if not self.env.context.get("sales_performance_split_deferred"):
             self._check_documents(documents)
+        self._mark_for_recompute(documents, old_users)
         return res
+
+    @api.model
+    def _mark_for_recompute(self, documents, old_users=()):
+        """Freshness: the figures of the documents ``documents`` ({model:
+        ids}) are credited anew; ``old_users`` lose their share."""
+        self.env["sales.performance.recompute.queue"]._mark_split_documents(
+            documents, old_users
+        )
 
     @api.model
     def _metric_uses(self, model):
