@@ -1,1 +1,495 @@
-"""Placeholder, filled by its feature."""
+"""Freshness: document changes mark the (metric, day, salesperson, team,
+company) groups they may move, the scheduled action recomputes the targets
+of those groups only, and its figures are the full recompute's."""
+
+from datetime import date, datetime
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.sales_performance.models.sales_performance_recompute_queue import (
+    FRESHNESS_OFF,
+    MARKS_KEY,
+    TRIGGERED_KEY,
+)
+
+from .common import FEBRUARY, TargetCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFreshness(TargetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Queue = cls.env["sales.performance.recompute.queue"]
+        cls.metric_confirmed_sales_lines = cls.env.ref(
+            "sales_performance.metric_confirmed_sales_lines"
+        )
+        cls.metric_invoiced_revenue_lines = cls.env.ref(
+            "sales_performance.metric_invoiced_revenue_lines"
+        )
+        sales = cls.metric_confirmed_sales
+        cls.t_alice = cls._target(sales, user_id=cls.user_alice.id)
+        cls.t_bob = cls._target(sales, user_id=cls.user_bob.id)
+        cls.t_dave = cls._target(sales, user_id=cls.user_dave.id)
+        cls.t_team_1 = cls._target(sales, team_id=cls.team_1.id)
+        cls.t_team_2 = cls._target(sales, team_id=cls.team_2.id)
+        cls.t_company = cls._target(sales)
+        cls.t_alice_feb = cls._target(
+            sales, FEBRUARY[0], FEBRUARY[1], user_id=cls.user_alice.id
+        )
+        cls.t_won_bob = cls._target(cls.metric_won_revenue, user_id=cls.user_bob.id)
+        cls.t_invoiced_alice = cls._target(
+            cls.metric_invoiced_revenue, user_id=cls.user_alice.id
+        )
+        cls.t_activities_alice = cls._target(
+            cls.metric_activities_done, user_id=cls.user_alice.id
+        )
+        cls.sales_targets = (
+            cls.t_alice
+            | cls.t_bob
+            | cls.t_dave
+            | cls.t_team_1
+            | cls.t_team_2
+            | cls.t_company
+            | cls.t_alice_feb
+        )
+        cls.all_targets = (
+            cls.sales_targets
+            | cls.t_won_bob
+            | cls.t_invoiced_alice
+            | cls.t_activities_alice
+        )
+        cls.all_targets.action_activate()
+        cls.open_stage = cls.env["crm.stage"].create(
+            {"name": "SP Reopened", "is_won": False, "sequence": 1}
+        )
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company_a, install_demo=False
+        )
+
+    def setUp(self):
+        super().setUp()
+        self._clear()
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _clear(self):
+        self.env.flush_all()
+        self.env.cr.precommit.data.pop(MARKS_KEY, None)
+        self.env.cr.execute("DELETE FROM sales_performance_recompute_queue")
+        self.env.cr.precommit.data.pop(TRIGGERED_KEY, None)
+
+    def _marks(self):
+        """The marks of company A: {(metric, day, user, team)}, those of the
+        transaction inserted first (as its commit does)."""
+        self.env.flush_all()
+        self.Queue._flush_marks()
+        self.env.cr.execute(
+            "SELECT metric_id, date, user_id, team_id"
+            " FROM sales_performance_recompute_queue WHERE company_id = %s",
+            [self.company_a.id],
+        )
+        return set(self.env.cr.fetchall())
+
+    def _draft_order(self, user, team, amount, partner=None):
+        return (
+            self.env["sale.order"]
+            .with_company(self.company_a)
+            .create(
+                {
+                    "partner_id": (partner or self.customer_1).id,
+                    "user_id": user.id,
+                    "team_id": team.id if team else False,
+                    "company_id": self.company_a.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1.0,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _stored(self, targets):
+        self.env.invalidate_all()
+        return {t.id: (t.achieved_value, t.attainment, t.status) for t in targets}
+
+    def _spoil(self, targets, value=999.0):
+        """Store a wrong achievement on ``targets``: a target the scheduled
+        action leaves alone keeps it."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sales_performance_target SET achieved_value = %s"
+            " WHERE id = ANY(%s)",
+            [value, targets.ids],
+        )
+        self.env.invalidate_all()
+
+    def _assert_equals_full_recompute(self):
+        """The figures after the scheduled action are those of a full
+        recompute (the hourly safety net)."""
+        after_queue = self._stored(self.all_targets)
+        self.Target._cron_recompute()
+        self.assertEqual(after_queue, self._stored(self.all_targets))
+
+    # ------------------------------------------------------------------
+    # Orders
+    # ------------------------------------------------------------------
+    def test_order_confirmed_and_cancelled(self):
+        sales = self.metric_confirmed_sales.id
+        first = self.metric_new_customers.id
+        lines = self.metric_confirmed_sales_lines.id
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 300.0)
+            # a quotation counts for no metric: nothing to mark
+            self.assertEqual(self._marks(), set())
+            order.action_confirm()
+            self.env.flush_all()
+        day = date(2026, 3, 10)
+        self.assertEqual(
+            self._marks(),
+            {
+                (sales, day, self.user_alice.id, self.team_1.id),
+                (first, day, self.user_alice.id, self.team_1.id),
+                (lines, day, self.user_alice.id, self.team_1.id),
+            },
+        )
+        # only alice's, team 1's and the company's March targets are recomputed
+        untouched = self.t_bob | self.t_dave | self.t_team_2 | self.t_alice_feb
+        self._spoil(untouched)
+        self.Queue._cron_recompute_dirty()
+        self.assertEqual(self._marks(), set())
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 300.0)
+        self.assertEqual(self.t_team_1.achieved_value, 300.0)
+        self.assertEqual(self.t_company.achieved_value, 300.0)
+        self.assertEqual(untouched.mapped("achieved_value"), [999.0] * 4)
+        self.Target._cron_recompute()
+        self.assertEqual(untouched.mapped("achieved_value"), [0.0] * 4)
+
+        self._clear()
+        with freeze_time("2026-03-12 12:00:00"):
+            order._action_cancel()
+        self.assertEqual(
+            self._marks(),
+            {
+                (sales, day, self.user_alice.id, self.team_1.id),
+                (first, day, self.user_alice.id, self.team_1.id),
+                (lines, day, self.user_alice.id, self.team_1.id),
+            },
+        )
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 0.0)
+        self.assertEqual(self.t_company.achieved_value, 0.0)
+        self._assert_equals_full_recompute()
+
+    def test_salesperson_change_marks_old_and_new(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 200.0)
+            order.action_confirm()
+        self.Queue._cron_recompute_dirty()
+        self._clear()
+        order.write({"user_id": self.user_dave.id, "team_id": self.team_2.id})
+        day = date(2026, 3, 10)
+        sales = self.metric_confirmed_sales.id
+        self.assertIn((sales, day, self.user_alice.id, self.team_1.id), self._marks())
+        self.assertIn((sales, day, self.user_dave.id, self.team_2.id), self._marks())
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 0.0)
+        self.assertEqual(self.t_dave.achieved_value, 200.0)
+        self.assertEqual(self.t_team_1.achieved_value, 0.0)
+        self.assertEqual(self.t_team_2.achieved_value, 200.0)
+        self.assertEqual(self.t_company.achieved_value, 200.0)
+        self._assert_equals_full_recompute()
+
+    def test_irrelevant_write_marks_nothing(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 200.0)
+            order.action_confirm()
+            lead = self._lead(self.user_bob, self.team_1, 100.0)
+            lead.action_set_won()
+        self._clear()
+        order.write({"note": "<p>Call the customer back</p>"})
+        order.write({"client_order_ref": "PO-42"})
+        lead.write({"description": "<p>Notes</p>"})
+        # a watched field on a record no metric counts: nothing either
+        open_lead = self._lead(self.user_bob, self.team_1, 100.0)
+        self._clear()
+        open_lead.write({"expected_revenue": 500.0})
+        self.assertEqual(self._marks(), set())
+
+    def test_hooks_switched_off(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 200.0)
+            order.with_context(**{FRESHNESS_OFF: True}).action_confirm()
+        self.assertEqual(self._marks(), set())
+
+    # ------------------------------------------------------------------
+    # Opportunities, invoices, activities, collections, splits
+    # ------------------------------------------------------------------
+    def test_opportunity_won_revenue_changed_lost(self):
+        won = self.metric_won_revenue.id
+        count = self.metric_won_count.id
+        day = date(2026, 3, 12)
+        expected = {
+            (won, day, self.user_bob.id, self.team_1.id),
+            (count, day, self.user_bob.id, self.team_1.id),
+        }
+        with freeze_time("2026-03-12 12:00:00"):
+            lead = self._lead(self.user_bob, self.team_1, 500.0)
+            self.assertEqual(self._marks(), set())
+            lead.action_set_won()
+            self.env.flush_all()
+        self.assertEqual(self._marks(), expected)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_won_bob.achieved_value, 500.0)
+
+        # the revenue is summed by the won revenue metric only: the count of
+        # won deals watches no revenue
+        self._clear()
+        lead.write({"expected_revenue": 700.0})
+        self.assertEqual(self._marks(), {(won, day, self.user_bob.id, self.team_1.id)})
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_won_bob.achieved_value, 700.0)
+
+        # a won deal cannot be lost (crm): it is reopened, then lost
+        self._clear()
+        lead.stage_id = self.open_stage
+        self.assertEqual(self._marks(), expected)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_won_bob.achieved_value, 0.0)
+        self._clear()
+        lead.action_set_lost()
+        # not counted before, not counted after: nothing to mark
+        self.assertEqual(self._marks(), set())
+        self._assert_equals_full_recompute()
+
+    def test_invoice_posted_and_reset(self):
+        invoiced = self.metric_invoiced_revenue.id
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_a)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer_2.id,
+                    "invoice_user_id": self.user_alice.id,
+                    "team_id": self.team_1.id,
+                    "company_id": self.company_a.id,
+                    "invoice_date": date(2026, 3, 15),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "SP work",
+                                "quantity": 1.0,
+                                "price_unit": 400.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertEqual(self._marks(), set())
+        invoice.action_post()
+        lines = self.metric_invoiced_revenue_lines.id
+        day = date(2026, 3, 15)
+        expected = {
+            (invoiced, day, self.user_alice.id, self.team_1.id),
+            (lines, day, self.user_alice.id, self.team_1.id),
+        }
+        self.assertEqual(self._marks(), expected)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_invoiced_alice.achieved_value, 400.0)
+
+        self._clear()
+        invoice.button_draft()
+        self.assertEqual(self._marks(), expected)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_invoiced_alice.achieved_value, 0.0)
+        self._assert_equals_full_recompute()
+
+    def test_activity_done(self):
+        activities = self.metric_activities_done.id
+        with freeze_time("2026-03-20 09:00:00"):
+            activity = self.customer_3.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=self.user_alice.id
+            )
+            self.env.flush_all()
+            self.assertEqual(self._marks(), set())
+            activity.action_feedback(feedback="done")
+            self.env.flush_all()
+        # no team field on activities: the team is the salesperson's (cron)
+        self.assertEqual(
+            self._marks(), {(activities, date(2026, 3, 20), self.user_alice.id, None)}
+        )
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_activities_alice.achieved_value, 1.0)
+        self._assert_equals_full_recompute()
+
+    def test_collection_marks_its_group(self):
+        """A reconciliation records a collection (account_partial_reconcile):
+        its creation and its undoing mark the collection metric's group."""
+        metric = self.env.ref("sales_performance.metric_collected_revenue")
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_a)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer_2.id,
+                    "invoice_user_id": self.user_alice.id,
+                    "team_id": self.team_1.id,
+                    "company_id": self.company_a.id,
+                    "invoice_date": date(2026, 3, 1),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "SP",
+                                "price_unit": 100.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self._clear()
+        self.env["sales.performance.collection"].sudo().create(
+            {
+                "invoice_id": invoice.id,
+                "date": date(2026, 3, 21),
+                "kind": "collected",
+                "amount": 100.0,
+                "amount_untaxed": 100.0,
+            }
+        )
+        self.assertEqual(
+            self._marks(),
+            {(metric.id, date(2026, 3, 21), self.user_alice.id, self.team_1.id)},
+        )
+
+    def test_credit_split_edited(self):
+        sales = self.metric_confirmed_sales.id
+        day = date(2026, 3, 10)
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 1000.0)
+            order.action_confirm()
+        self.Queue._cron_recompute_dirty()
+        self._clear()
+        Split = self.env["sales.performance.credit.split"]
+        lines = Split.create(
+            [
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "user_id": user.id,
+                    "percent": percent,
+                    "company_id": self.company_a.id,
+                }
+                for user, percent in ((self.user_alice, 60.0), (self.user_bob, 40.0))
+            ]
+        )
+        marks = {m for m in self._marks() if m[0] == sales}
+        self.assertEqual(
+            marks,
+            {
+                (sales, day, self.user_alice.id, self.team_1.id),
+                (sales, day, self.user_bob.id, self.team_1.id),
+            },
+        )
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 600.0)
+        self.assertEqual(self.t_bob.achieved_value, 400.0)
+        # bob's share goes to dave: bob (the old user) is marked too
+        self._clear()
+        lines.filtered(
+            lambda line: line.user_id == self.user_bob
+        ).user_id = self.user_dave
+        marks = {m for m in self._marks() if m[0] == sales}
+        self.assertIn((sales, day, self.user_bob.id, self.team_1.id), marks)
+        self.assertIn((sales, day, self.user_dave.id, self.team_1.id), marks)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_bob.achieved_value, 0.0)
+        self.assertEqual(self.t_dave.achieved_value, 400.0)
+        # dave is in team 2 (team history): team 2's target gets his share
+        self.assertEqual(self.t_team_2.achieved_value, 400.0)
+        self._assert_equals_full_recompute()
+
+    # ------------------------------------------------------------------
+    # Trigger, access
+    # ------------------------------------------------------------------
+    def test_trigger_once_per_transaction(self):
+        calls = []
+        original = IrCron._trigger
+
+        def spy(cron, at=None):
+            calls.append(cron.id)
+            return original(cron, at)
+
+        cron = self.env.ref("sales_performance.ir_cron_recompute_dirty_targets")
+        with (
+            patch.object(IrCron, "_trigger", spy),
+            freeze_time(datetime(2026, 3, 10, 12)),
+        ):
+            orders = self._draft_order(
+                self.user_alice, self.team_1, 10.0
+            ) | self._draft_order(self.user_bob, self.team_1, 20.0)
+            self.assertEqual(calls, [])
+            orders[0].action_confirm()
+            orders[1].action_confirm()
+            # at the commit: one INSERT, one trigger
+            self.assertEqual(calls, [])
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        self.assertEqual(calls, [cron.id])
+        metrics = (
+            self.metric_confirmed_sales
+            | self.metric_new_customers
+            | self.metric_confirmed_sales_lines
+        )
+        self.assertEqual(
+            self._marks(),
+            {
+                (metric.id, date(2026, 3, 10), user.id, self.team_1.id)
+                for metric in metrics
+                for user in (self.user_alice, self.user_bob)
+            },
+        )
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+
+    def test_queue_access(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            self._draft_order(self.user_alice, self.team_1, 10.0).action_confirm()
+        self.env.flush_all()
+        with self.assertRaises(AccessError):
+            self.Queue.with_user(self.user_alice).search([])
+        marks = self.Queue.with_user(self.user_manager).search([])
+        self.assertTrue(marks)
+        self.assertEqual(marks.company_id, self.company_a)
+        with self.assertRaises(AccessError):
+            marks.with_user(self.user_manager).unlink()
