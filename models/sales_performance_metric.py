@@ -837,7 +837,13 @@ class SalesPerformanceMetric(models.Model):
         return date_from, date_to + timedelta(days=1)
 
     def _compute_values_multi(
-        self, periods, tz_name, company_ids, timeline=None, dimension_key=()
+        self,
+        periods,
+        tz_name,
+        company_ids,
+        timeline=None,
+        dimension_key=(),
+        credited=None,
     ):
         """Achievement of this metric in each of ``periods`` (``[(date_from,
         date_to)]``, days counted in ``tz_name``) for every salesperson and team
@@ -848,6 +854,9 @@ class SalesPerformanceMetric(models.Model):
             ``sales.performance.team.membership._timeline``; read when None)
         :param dimension_key: a key of ``engine.dimensions`` narrowing the records
             (product category, segment, country, tag, channel); ``()``: all
+        :param credited: ``(user ids, team ids)``: only the shares credited
+            to one of these users or teams are read (what the targets of a
+            few assignees need; their figures stay exact); None: all
         :return: ``{(date_from, date_to): {(company_id, user_id, team_id): value}}``;
             for an average metric each value is an ``engine.figures.Mean`` (in
             an ``engine.figures.Means``) that pools with the others when added
@@ -886,6 +895,16 @@ class SalesPerformanceMetric(models.Model):
             user_sql, team_sql, company_sql, share_sql = self._credit_sql(
                 Model, query, self._day_sql(Model, query, tz_name), timeline
             )
+            if credited is not None:
+                query.add_where(
+                    SQL(
+                        "(%s = ANY(%s::int[]) OR %s = ANY(%s::int[]))",
+                        user_sql,
+                        bulk.array_literal(sorted(credited[0])),
+                        team_sql,
+                        bulk.array_literal(sorted(credited[1])),
+                    )
+                )
             if self.computation == "sum":
                 value_sql = SQL(
                     "SUM(%s * %s)",

@@ -34,6 +34,9 @@ LOCKED_FIELDS = {
     "parent_id",
     *dimensions.TARGET_FIELDS,
 }
+# An incremental recompute of at most this many salespeople and teams per
+# metric reads only what is credited to them (see _credited_assignees).
+CREDITED_RESTRICTION_MAX = 100
 STATUS_SELECTION = [
     ("on_track", "On Track"),
     ("at_risk", "At Risk"),
@@ -635,7 +638,10 @@ class SalesPerformanceTarget(models.Model):
                 )
         timeline = self.env["sales.performance.team.membership"]._timeline(company_ids)
         indexes = self._compute_indexes(
-            list(groups) + list(previous_of.values()), company_ids, timeline
+            list(groups) + list(previous_of.values()),
+            company_ids,
+            timeline,
+            credited=self._credited_assignees(groups),
         )
         rounding = functools.partial(float_round, precision_digits=2)
         values = []
@@ -668,6 +674,37 @@ class SalesPerformanceTarget(models.Model):
                 if new != row.stored:
                     values.append((row.id, *new))
         self._write_computed(values, {row.rank_group for row in rows})
+
+    @api.model
+    def _credited_assignees(self, groups):
+        """``{(metric, tz, dimension key): (user ids, team ids)}`` of the
+        computations that only a few salespeople and teams need (an
+        incremental recompute): their SQL reads only what is credited to
+        them, which gives them the same figures (a salesperson's are the
+        shares credited to them, a team's those credited to it). Not for
+        company targets (everything counts) nor 'first records' metrics (the
+        first record of a customer is found among all)."""
+        assignees = defaultdict(lambda: (set(), set()))
+        whole = set()
+        for (metric, _from, _to, tz_name, dimension_key), members in groups.items():
+            bucket = (metric, tz_name, dimension_key)
+            if metric.computation == "first":
+                whole.add(bucket)
+                continue
+            users, teams = assignees[bucket]
+            for row in members:
+                if row.user_id:
+                    users.add(row.user_id)
+                elif row.team_id:
+                    teams.add(row.team_id)
+                else:
+                    whole.add(bucket)
+        return {
+            bucket: (users, teams)
+            for bucket, (users, teams) in assignees.items()
+            if bucket not in whole
+            and len(users) + len(teams) <= CREDITED_RESTRICTION_MAX
+        }
 
     def _read_rows(self):
         """The targets of ``self`` that are not closed, as ``engine.figures``
@@ -737,12 +774,17 @@ class SalesPerformanceTarget(models.Model):
         return rows, dimension_of
 
     @api.model
-    def _compute_indexes(self, group_keys, company_ids, timeline=None):
+    def _compute_indexes(self, group_keys, company_ids, timeline=None, credited=None):
         """Indexed achievement (``engine.figures.index``) of each ``(metric, date_from,
         date_to, tz, dimension key)`` of ``group_keys`` (``(metric, date_from,
         date_to, tz)`` for no dimension): one query per metric, time zone and
         distinct dimension key for all its periods, whatever the number of
-        targets."""
+        targets.
+
+        :param credited: ``{(metric, tz, dimension key): (user ids, team
+            ids)}`` of the computations restricted to these assignees (see
+            :meth:`_credited_assignees`)
+        """
         periods_of = defaultdict(set)
         for group_key in group_keys:
             metric, date_from, date_to, tz_name, *rest = group_key
@@ -774,6 +816,7 @@ class SalesPerformanceTarget(models.Model):
                     company_ids,
                     timeline,
                     dimension_key=dimension_key,
+                    credited=(credited or {}).get((metric, tz_name, dimension_key)),
                 )
                 for (date_from, date_to), rows in by_period.items():
                     index = figures.index(rows)

@@ -592,3 +592,55 @@ class TestTargetDimension(TargetCommon):
         for bad in ({"name": 1}, {"product_category_id": "1; DROP"}, ["a"]):
             with self.subTest(bad=bad), self.assertRaises(UserError):
                 Cockpit.get_cockpit_data(*MARCH, dimensions=bad)
+
+    def test_recompute_of_a_few_assignees_stays_exact(self):
+        # o3 (Bob's chair 50) split half to Alice: Alice's furniture is
+        # 1000 + 25 = 1025, Bob's 25; Team One's stays 1000 + 50 = 1050
+        self.o3.write(
+            {
+                "sales_performance_split_ids": [
+                    Command.create({"user_id": self.user_alice.id, "percent": 50.0}),
+                    Command.create({"user_id": self.user_bob.id, "percent": 50.0}),
+                ]
+            }
+        )
+        furniture = {"product_category_id": self.furniture.id}
+        alice = self._target(self.metric_lines, user_id=self.user_alice.id, **furniture)
+        bob = self._target(self.metric_lines, user_id=self.user_bob.id, **furniture)
+        team = self._target(self.metric_lines, team_id=self.team_1.id, **furniture)
+        groups = {
+            (self.metric_lines, *MARCH, "UTC", tuple(furniture.items())): rows
+            for rows in [(alice | team)._read_rows()]
+        }
+        # only what is credited to Alice or Team One is read for them
+        self.assertEqual(
+            self.Target._credited_assignees(groups),
+            {
+                (self.metric_lines, "UTC", tuple(furniture.items())): (
+                    {self.user_alice.id},
+                    {self.team_1.id},
+                )
+            },
+        )
+        self.env.cr.execute(
+            "UPDATE sales_performance_target SET achieved_value = 0 WHERE id = ANY(%s)",
+            [(alice | bob | team).ids],
+        )
+        self.env.invalidate_all()
+        (alice | team)._recompute_batch()
+        bob._recompute_batch()
+        self.assertAlmostEqual(alice.achieved_value, 1025.0)
+        self.assertAlmostEqual(bob.achieved_value, 25.0)
+        self.assertAlmostEqual(team.achieved_value, 1050.0)
+        # a company target needs everything: no restriction for it
+        company = self._target(self.metric_lines, **furniture)
+        groups = {
+            (
+                self.metric_lines,
+                *MARCH,
+                "UTC",
+                tuple(furniture.items()),
+            ): company._read_rows()
+        }
+        self.assertEqual(self.Target._credited_assignees(groups), {})
+        self.assertAlmostEqual(company.achieved_value, 1050.0)
