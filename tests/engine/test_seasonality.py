@@ -118,6 +118,6 @@ def test_ramp_factor_of_a_quarter():
     assert seasonality.ramp_factor(
         start, date(2026, 4, 1), date(2026, 6, 30), ramp
     ) == pytest.approx(275 / 300)
-    assert seasonality.ramp_factor(start, date(2026, 2, 1), date(2026, 2, 28), ramp) == (
-        0.25
-    )
+    assert seasonality.ramp_factor(
+        start, date(2026, 2, 1), date(2026, 2, 28), ramp
+    ) == (0.25)
