@@ -154,6 +154,8 @@ registry.category("web_tour.tours").add("sales_performance_hr_officer_print_tour
         {
             content: "The appraisal report was downloaded",
             trigger: "body.o_sp_report_downloaded:not(.o_ui_blocked) .o_form_view",
+            // wkhtmltopdf takes about 10 s on a busy 2-core machine
+            timeout: 60000,
         },
     ],
 });
