@@ -256,7 +256,10 @@ class TestSalesPerformanceTours(SalesPerformanceCommon, HttpCase):
 
         with patch.object(evaluation_class, "action_print", action_print):
             self.start_tour(
-                "/odoo", "sales_performance_hr_officer_print_tour", login="sp_tour_hr"
+                "/odoo",
+                "sales_performance_hr_officer_print_tour",
+                login="sp_tour_hr",
+                timeout=180,  # the PDF takes a while on a busy machine
             )
         self.assertEqual(evaluation.state, "done")
         self.assertEqual(len(printed), 1)
