@@ -508,7 +508,8 @@ class SalesPerformanceRecomputeQueue(models.Model):
             return 0
         marks = sorted(set(marks), key=repr)
         if in_cron:
-            self.env.cr.commit()
+            # commits: the marks are taken, the users' inserts never wait
+            self.env["ir.cron"]._commit_progress(0)
         try:
             targets = self._targets_of_marks(marks)
             _logger.info(
@@ -521,7 +522,7 @@ class SalesPerformanceRecomputeQueue(models.Model):
             if in_cron:
                 self.env.cr.rollback()
                 self._put_back(marks)
-                self.env.cr.commit()
+                self.env["ir.cron"]._commit_progress(0)
             raise
         if in_cron:
             [[remaining]] = self.env.execute_query(
