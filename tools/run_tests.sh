@@ -10,11 +10,14 @@
 #   4. odoo    install sales_performance with demo data in a throwaway database
 #              and run its Odoo tests; then checklog-odoo (tools/checklog-odoo.cfg)
 #              fails the run on WARNING/ERROR records about the addon
-# (bench and odoo are skipped, with one line, when odoo is not importable)
+#   5. soak    tools/soak.py --size tiny --duration 30 --clients 5 in a throwaway
+#              database ${TEST_DB}_soak: concurrent JSON-RPC clients on Odoo with
+#              --workers=2, then its invariants (SOAK line); one test
+# (bench, odoo and soak are skipped, with one line, when odoo is not importable)
 # and ends with ONE line `total: N passed, M failed` (read by CI); exit code 1
 # when anything failed.
 #
-# Usage: tools/run_tests.sh [--only engine|static|bench|odoo]...   (repeatable)
+# Usage: tools/run_tests.sh [--only engine|static|bench|odoo|soak]...   (repeatable)
 #
 # Environment (all optional):
 #   ODOO_PYTHON   python that imports odoo (default python3)
@@ -31,6 +34,7 @@
 #   TEST_HTTP_PORT  HTTP port for Odoo (default: a free port)
 #   ODOO_TEST_TIMEOUT  seconds before the Odoo run is stopped (default 2700)
 #   BENCH_TIMEOUT  seconds before the bench checks are stopped (default 900)
+#   SOAK_TIMEOUT  seconds before the soak is stopped (default 1800)
 #   PGHOST PGPORT PGUSER PGPASSWORD  database connection (default: local socket)
 #   SKIP_PIP=1    never pip-install requirements-dev.txt
 set -u
@@ -52,11 +56,11 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-[ ${#STAGES[@]} -gt 0 ] || STAGES=(engine static bench odoo)
+[ ${#STAGES[@]} -gt 0 ] || STAGES=(engine static bench odoo soak)
 for stage in "${STAGES[@]}"; do
     case "$stage" in
-        engine | static | bench | odoo) ;;
-        *) echo "unknown stage: $stage (engine, static, bench or odoo)" >&2; exit 2 ;;
+        engine | static | bench | odoo | soak) ;;
+        *) echo "unknown stage: $stage (engine, static, bench, odoo or soak)" >&2; exit 2 ;;
     esac
 done
 
@@ -68,6 +72,7 @@ ODOO_PID=""
 TEST_DB=${TEST_DB:-sp_test_$$}
 DB_USED=""
 BENCH_DB_USED=""
+SOAK_DB_USED=""
 KEEP_WORK=""
 FINISHED=""
 
@@ -97,7 +102,7 @@ cleanup() {
     fi
     # Nothing is printed after the summary line, except when interrupted.
     local db
-    for db in "$DB_USED" "$BENCH_DB_USED"; do
+    for db in "$DB_USED" "$BENCH_DB_USED" "$SOAK_DB_USED"; do
         if [ -n "$db" ] && [ "${KEEP_DB:-0}" != 1 ]; then
             drop_db "$db" >/dev/null 2>&1 ||
                 [ -n "$FINISHED" ] || echo "could not drop database $db"
@@ -392,6 +397,35 @@ COUNTS 0 1"
     else
         record odoo "$passed" "$failed" "log: $log"
     fi
+}
+
+# ------------------------------------------------------------------ 5. soak --
+stage_soak() {
+    banner "soak: tools/soak.py --size tiny --duration 30 --clients 5 (workers=2, JSON-RPC)"
+    if ! odoo_importable; then
+        echo "soak NOT run: $ODOO_PYTHON cannot import odoo (install Odoo 19, see README)"
+        record soak 0 0 "NOT run: odoo not importable"
+        return
+    fi
+    local db="${TEST_DB}_soak" out="$WORK/soak.log" rc note=""
+    local timeout=${SOAK_TIMEOUT:-1800} limit=()
+    command -v timeout >/dev/null 2>&1 && limit=(timeout --kill-after=60 "$timeout")
+    drop_db "$db" >/dev/null 2>&1
+    SOAK_DB_USED=$db
+    "${limit[@]}" "$ODOO_PYTHON" "$REPO_DIR/tools/soak.py" --size tiny --duration 30 \
+        --clients 5 --db "$db" --data-dir "$WORK/soak-data" </dev/null 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    drop_db "$db" >/dev/null 2>&1 && SOAK_DB_USED=""
+    if [ "$rc" -eq 0 ] && grep -q '^SOAK .* errors=0 .* lost=0 duplicates=0' "$out"; then
+        record soak 1 0
+        return
+    fi
+    case "$rc" in
+        124 | 137) note="stopped after ${timeout}s (SOAK_TIMEOUT)" ;;
+        *) note="soak.py exit $rc: $(grep -m1 '^SOAK ' "$out" || echo 'no SOAK line')" ;;
+    esac
+    KEEP_WORK=1
+    record soak 0 1 "$note, log: $out"
 }
 
 case " ${STAGES[*]} " in
