@@ -63,3 +63,4 @@ from . import sales_performance_recompute_queue
 from . import sales_performance_target_leaderboard
 from . import sales_performance_incentive_statement_screen
 from . import sales_performance_target_seasonal
+from . import base
