@@ -293,7 +293,7 @@ class SalesPerformanceEvaluation(models.Model):
             )
         return rating
 
-    def action_calibrate(self, rating_id, reason):
+    def action_calibrate(self, rating_id=None, reason=None):
         """Change the rating during the cycle's calibration step, with a reason,
         and log it (before, after, who, when) in the log and the chatter."""
         if not isinstance(reason, str) or not reason.strip():

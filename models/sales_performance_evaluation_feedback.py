@@ -160,7 +160,7 @@ class SalesPerformanceEvaluation(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_request_feedback(self, user_ids):
+    def action_request_feedback(self, user_ids=None):
         """Invite each colleague of ``user_ids`` (ids or a ``res.users``
         recordset) to answer the evaluation's feedback survey, and e-mail the
         invitation (queued). Everything is checked before anything is saved."""
