@@ -280,6 +280,8 @@ class SalesPerformanceIncentiveDispute(models.Model):
         Line = self.env["sales.performance.incentive.statement.line"]
         opening = set()
         for vals in vals_list:
+            # malformed ids and values refused before they are browsed
+            self._sales_performance_check_values(vals)
             if "amount" in vals:
                 self._check_amount_value(vals["amount"])
             statement = Statement.browse(vals.get("statement_id")).exists()
