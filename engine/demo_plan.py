@@ -27,7 +27,7 @@ TEAMS = [
 # share of invoices paid late or partly.
 PROFILES = {
     "top": {
-        "opps": 6,
+        "opps": 5,
         "win": 0.55,
         "amount": 14000,
         "cycle": 25,
@@ -35,7 +35,7 @@ PROFILES = {
         "partial": 0.10,
     },
     "steady": {
-        "opps": 4,
+        "opps": 3,
         "win": 0.42,
         "amount": 9000,
         "cycle": 30,
@@ -43,7 +43,7 @@ PROFILES = {
         "partial": 0.10,
     },
     "thin": {
-        "opps": 2,
+        "opps": 1.5,
         "win": 0.45,
         "amount": 8000,
         "cycle": 40,
@@ -51,7 +51,7 @@ PROFILES = {
         "partial": 0.15,
     },
     "new": {
-        "opps": 3,
+        "opps": 2.5,
         "win": 0.30,
         "amount": 6000,
         "cycle": 30,
