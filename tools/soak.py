@@ -931,7 +931,8 @@ def _backend_locks(db, backend_pid):
         cr.execute(
             "SELECT c.relname, l.mode FROM pg_locks l "
             "JOIN pg_class c ON c.oid = l.relation "
-            "WHERE l.pid = %s AND l.granted AND c.relname LIKE 'sales_performance_%%'",
+            "WHERE l.pid = %s AND l.granted AND c.relkind = 'r' "
+            "AND l.mode = 'RowExclusiveLock'",
             [backend_pid],
         )
         rows = cr.fetchall()
@@ -1028,7 +1029,7 @@ def kill_statements(run, server, registry):
     pid = _kill_worker(server, client_port)
     say(
         f"kill: SIGKILL worker {pid} generating statements of {date_from}, waiting "
-        f"to insert lines; it held {sorted(set(locks))}"
+        f"to write their lines; it had written to {sorted({r for r, _m in locks})}"
     )
     locker.rollback()
     locker.close()
@@ -1059,7 +1060,8 @@ def kill_statements(run, server, registry):
     )
     with registry.cursor() as pcr:
         pcr.execute(
-            """SELECT s.id, s.amount_total, count(l.id), COALESCE(sum(l.amount), 0)
+            """SELECT s.id, s.amount_total, count(l.id), COALESCE(sum(l.amount) FILTER (
+                          WHERE l.line_type IS DISTINCT FROM 'band'), 0)
                  FROM sales_performance_incentive_statement s
                  LEFT JOIN sales_performance_incentive_statement_line l
                         ON l.statement_id = s.id
