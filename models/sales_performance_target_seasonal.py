@@ -12,18 +12,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..engine import dimensions
 from . import period_overlap
 
-# Target fields that narrow a metric (issue #16 dimensions): two targets that
-# differ on one of them are different targets. Only those the model has count.
-DIMENSION_FIELDS = (
-    "product_category_id",
-    "partner_segment",
-    "country_id",
-    "partner_category_id",
-    "source_id",
-    "medium_id",
-)
 OVERLAP_FIELDS = {
     "user_id",
     "team_id",
@@ -102,7 +93,7 @@ class SalesPerformanceTarget(models.Model):
                             AND o.team_id IS NOT DISTINCT FROM t.team_id))"""
             )
         ]
-        for fname in DIMENSION_FIELDS:
+        for fname in dimensions.TARGET_FIELDS:
             field = self._fields.get(fname)
             if field and field.store and field.column_type:
                 same.append(

@@ -81,6 +81,47 @@ class TestTargetSeasonal(TargetCommon):
         with self.assertRaises(UserError):
             self._allocate(parent)
 
+    def test_dimension_narrows_the_weights_and_the_months(self):
+        france, belgium = self.env.ref("base.fr"), self.env.ref("base.be")
+        for amount, when, country in (
+            (100.0, datetime(2025, 1, 15, 10), france),
+            (300.0, datetime(2025, 2, 15, 10), france),
+            (5000.0, datetime(2025, 3, 15, 10), belgium),
+        ):
+            lead = self._lead(
+                self.user_alice, self.team_1, amount, country_id=country.id
+            )
+            lead.action_set_won()
+            lead.date_closed = when
+        parent = self._target(
+            self.metric_won_revenue,
+            *Q1_2026,
+            user_id=self.user_alice.id,
+            country_id=france.id,
+            target_value=800.0,
+        )
+        _wizard, months = self._allocate(parent)
+        # French deals only: 800 x 100/400, x 300/400, March 0
+        self.assertEqual(months.mapped("target_value"), [200.0, 600.0, 0.0])
+        self.assertEqual(months.country_id, france)
+        # a Belgian January target of Alice is another target; a French one
+        # overlaps the French January
+        self._target(
+            self.metric_won_revenue,
+            date(2026, 1, 1),
+            date(2026, 1, 31),
+            user_id=self.user_alice.id,
+            country_id=belgium.id,
+        )
+        with self.assertRaises(ValidationError):
+            self._target(
+                self.metric_won_revenue,
+                date(2026, 1, 1),
+                date(2026, 1, 31),
+                user_id=self.user_alice.id,
+                country_id=france.id,
+            )
+
     def test_company_fallback_when_the_assignee_has_none(self):
         # Bob sold nothing in 2025; the company (Carol, Dave) sold 100 in
         # January and 300 in March.

@@ -142,7 +142,10 @@ class SalesPerformanceTargetAllocate(models.TransientModel):
         company = parent.company_id
         reference = seasonality.reference_months(months, year)
         by_period = metric.sudo()._compute_values_multi(
-            reference, parent._get_tz(), {company.id}
+            reference,
+            parent._get_tz(),
+            {company.id},
+            dimension_key=parent._dimension_key(),
         )
         indexes = [figures.index(by_period[period]) for period in reference]
         if parent.user_id:
