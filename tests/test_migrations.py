@@ -151,3 +151,44 @@ class TestMigrationGovernance(TargetCommon):
         migration.migrate(self.env.cr, "19.0.1.2.0")
         self.env.invalidate_all()
         self.assertEqual((big | small).mapped("sales_performance_segment"), ["a", "b"])
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationDimensions(TargetCommon):
+    def test_1_5_0_fills_the_dimension_paths_of_builtin_metrics(self):
+        """An upgraded database has the built-in metrics without dimension
+        paths (noupdate data): the migration fills the empty ones from the
+        data file and keeps a path set by hand."""
+        won = self.env.ref("sales_performance.metric_won_revenue")
+        invoiced = self.env.ref("sales_performance.metric_invoiced_revenue")
+        self.env.cr.execute(
+            "UPDATE sales_performance_metric SET country_path = NULL, "
+            "source_path = NULL, medium_path = NULL, partner_segment_path = NULL, "
+            "partner_category_path = NULL WHERE id IN %s",
+            [(won.id, invoiced.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE sales_performance_metric SET country_path = %s WHERE id = %s",
+            ["partner_shipping_id.country_id", invoiced.id],
+        )
+        self.env.invalidate_all()
+        migration = _migration("19.0.1.5.0", "post-migration.py")
+        migration.migrate(self.env.cr, "19.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(won.country_path, "country_id")
+        self.assertEqual(won.source_path, "source_id")
+        self.assertEqual(won.medium_path, "medium_id")
+        self.assertEqual(
+            won.partner_segment_path,
+            "partner_id.commercial_partner_id.sales_performance_segment",
+        )
+        self.assertEqual(invoiced.country_path, "partner_shipping_id.country_id")
+        self.assertEqual(
+            invoiced.partner_category_path, "commercial_partner_id.category_id"
+        )
+        # a second run changes nothing
+        migration.migrate(self.env.cr, "19.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(invoiced.country_path, "partner_shipping_id.country_id")
+        # a fresh install runs nothing
+        self.assertIsNone(migration.migrate(self.env.cr, None))
