@@ -323,7 +323,9 @@ class SalesPerformanceRecomputeQueue(models.Model):
                     company_id = user.company_id.id
                 if not company_id:
                     continue
-                team_id = record[spec.team_field].id if spec.team_field else None
+                team_id = (
+                    (record[spec.team_field].id or None) if spec.team_field else None
+                )
                 split_model, split_id = None, None
                 if spec.split:
                     split_model = spec.split[0]
