@@ -216,6 +216,28 @@ class TestFreshness(TargetCommon):
         self.assertEqual(self.t_company.achieved_value, 200.0)
         self._assert_equals_full_recompute()
 
+    def test_order_without_team_credits_the_team_of_the_day(self):
+        """No team on the order: the mark has none, and the scheduled action
+        finds the salesperson's team on that day (team history)."""
+        with freeze_time("2026-03-11 12:00:00"):
+            order = self._draft_order(self.user_dave, False, 250.0)
+            order.action_confirm()
+        day = date(2026, 3, 11)
+        self.assertIn(
+            (self.metric_confirmed_sales.id, day, self.user_dave.id, None),
+            self._marks(),
+        )
+        self._spoil(self.t_team_1)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_dave.achieved_value, 250.0)
+        self.assertEqual(self.t_team_2.achieved_value, 250.0)
+        self.assertEqual(self.t_company.achieved_value, 250.0)
+        # team 1 is neither the order's nor dave's: left alone
+        self.assertEqual(self.t_team_1.achieved_value, 999.0)
+        self.Target._cron_recompute()
+        self.assertEqual(self.t_team_1.achieved_value, 0.0)
+
     def test_irrelevant_write_marks_nothing(self):
         with freeze_time("2026-03-10 12:00:00"):
             order = self._draft_order(self.user_alice, self.team_1, 200.0)
