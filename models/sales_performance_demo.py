@@ -773,7 +773,7 @@ class _DemoBuilder:
         won = env.ref("sales_performance.metric_won_revenue")
         sales = env.ref("sales_performance.metric_confirmed_sales")
         collected = env.ref("sales_performance.metric_collected_revenue")
-        base = {"top": 30000, "steady": 18000, "thin": 12000, "new": 9000}
+        base = {"top": 32000, "steady": 11000, "thin": 6000, "new": 4500}
         rng = random.Random(self.seed + 1)
         this_month = self.today.replace(day=1)
         # 1. monthly won revenue, company -> team -> salesperson, a year long
@@ -1024,12 +1024,14 @@ class _DemoBuilder:
         plan.action_activate()
         head = self.users["helen"]
         by_state = {}
-        # paid, paid, approved, confirmed, draft: the last five months
+        # paid, paid, approved, confirmed, draft: the five months before
+        # this one; this month's live draft
         for offset, state in (
+            (5, "paid"),
             (4, "paid"),
-            (3, "paid"),
-            (2, "approved"),
-            (1, "confirmed"),
+            (3, "approved"),
+            (2, "confirmed"),
+            (1, "draft"),
             (0, "draft"),
         ):
             start = demo_plan.month_start(self.today, offset)
@@ -1115,6 +1117,7 @@ class _DemoBuilder:
             }
         )
         self._xmlid("demo_evaluation_template_horizon_demo", template)
+        template.feedback_survey_id = self._feedback_survey()
         Cycle = env["sales.performance.evaluation.cycle"]
         cycles = {}
         for name, offset in (("previous", 6), ("last", 3)):
@@ -1166,7 +1169,61 @@ class _DemoBuilder:
         self._to_step(review, rng, "manager_review")
         self._to_step(self_assessment, rng, "self_assessment")
         self._xmlid("demo_evaluation_showcase_demo", showcase)
+        self._feedback(review, rng)
         self.cycles = cycles
+
+    def _feedback_survey(self):
+        choices = [
+            Command.create({"value": value, "answer_score": score})
+            for value, score in (
+                ("Always", 10),
+                ("Often", 7),
+                ("Sometimes", 4),
+                ("Rarely", 0),
+            )
+        ]
+        survey = self.env["survey.survey"].create(
+            {
+                "title": "360° feedback on a colleague",
+                "access_mode": "token",
+                "scoring_type": "scoring_without_answers",
+                "question_ids": [
+                    Command.create(
+                        {
+                            "title": title,
+                            "question_type": "simple_choice",
+                            "suggested_answer_ids": choices,
+                        }
+                    )
+                    for title in (
+                        "Shares customer information and leads with the team",
+                        "Keeps commitments to colleagues and customers",
+                    )
+                ],
+            }
+        )
+        self._xmlid("demo_survey_feedback_demo", survey)
+        return survey
+
+    def _feedback(self, evaluations, rng):
+        """Three teammates are asked for 360° feedback on each evaluation in
+        manager review; two have answered."""
+        for evaluation in evaluations:
+            team_key = self.person[evaluation.employee_user_id.login][2]
+            colleagues = [
+                self.users[p[0]]
+                for p in demo_plan.salespeople()
+                if p[2] == team_key and p[0] != evaluation.employee_user_id.login
+            ][:3]
+            evaluation.action_request_feedback(self.env["res.users"].union(*colleagues))
+            answers = self.env["survey.user_input"].search(
+                [("sales_performance_evaluation_id", "=", evaluation.id)]
+            )
+            for answer in answers[:2]:
+                for question in answer.survey_id.question_ids:
+                    choices = question.suggested_answer_ids.sorted("answer_score")
+                    answer._save_lines(question, rng.choice(choices[1:]).id)
+                answer._mark_done()
 
     def _rate(self, evaluations, rng, who):
         for evaluation in evaluations:
