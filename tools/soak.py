@@ -251,6 +251,7 @@ class Run:
         self.approved = {}  # statement id -> hash at approval
         self.proposals_approved = []
         self.clients = []  # Client objects, for the final hashes
+        self.killed = []  # worker pids killed by --kill
 
     def client(self, login):
         client = Client(self.base, self.db, login, self.stats)
@@ -861,7 +862,7 @@ def server_log_figures(text):
     runs = re.findall(rf"Job '{re.escape(cron_name)}' \(\d+\) ([a-z ]+) \(#loop", text)
     failures = []
     for match in re.finditer(
-        rf"Job '{re.escape(cron_name)}' \(\d+\) server action #\d+ failed\n"
+        rf"Job '{re.escape(cron_name)}' \(\d+\) server action #\d+ failed *\n"
         r"(.*?)(?=\n\d{4}-\d\d-\d\d )",
         text,
         re.S,
@@ -1027,6 +1028,7 @@ def kill_statements(run, server, registry):
     backend, client_port = found
     locks = _backend_locks(db, backend)
     pid = _kill_worker(server, client_port)
+    run.killed.append(pid)
     say(
         f"kill: SIGKILL worker {pid} generating statements of {date_from}, waiting "
         f"to write their lines; it had written to {sorted({r for r, _m in locks})}"
@@ -1163,6 +1165,7 @@ def kill_recompute(run, server, registry):
         return [f"the scheduled recompute never waited to write ({note}): not killed"]
     backend, client_port = found
     pid = _kill_worker(server, client_port)
+    run.killed.append(pid)
     say(
         f"kill: SIGKILL cron worker {pid} while the recompute writes {stale} "
         "stale figures"
@@ -1607,9 +1610,14 @@ def soak(args, path, registry, setup):
                 f"--db_replica_port={replica.port}",
             ]
             replica_before = replica.transactions(db)
-        if args.kill and not os.environ.get("PGHOST"):
-            # over TCP: a backend's client port tells which worker it serves
-            options.append("--db_host=127.0.0.1")
+        if args.kill:
+            # the cron worker waits on the soak's lock before it is killed:
+            # Odoo's watchdog (--limit-time-real-cron, default 120 s for the
+            # whole round of due jobs) must not kill it first
+            options.append("--limit-time-real-cron=900")
+            if not os.environ.get("PGHOST"):
+                # over TCP: a backend's client port tells which worker it serves
+                options.append("--db_host=127.0.0.1")
         server = Server(db, path, os.path.join(log_dir, "odoo.log"), options)
         server.wait_ready()
         say(
@@ -1622,7 +1630,11 @@ def soak(args, path, registry, setup):
         changed = final_hashes(run)
         replica_tx = replica.transactions(db) - replica_before if replica else 0
         server.stop()
-        log_figures = server_log_figures(server.log_text())
+        log_text = server.log_text()
+        log_figures = server_log_figures(log_text)
+        for pid in run.killed:
+            if re.search(rf"Worker\w* \({pid}\) timeout", log_text):
+                problems.append(f"Odoo's watchdog killed worker {pid} before the soak")
         lost, duplicates, lines = check_invariants(run, registry)
         lines.insert(
             0,
