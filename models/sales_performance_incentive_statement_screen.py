@@ -175,6 +175,8 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:  # malformed ids refused before they are browsed
+            self._sales_performance_check_values(vals)
         self._check_statement_draft(
             self.env["sales.performance.incentive.statement"].browse(
                 {vals["statement_id"] for vals in vals_list if vals.get("statement_id")}
@@ -183,6 +185,7 @@ class SalesPerformanceIncentiveStatementLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._sales_performance_check_values(vals)
         statements = self.sudo().statement_id
         if vals.get("statement_id"):
             statements |= statements.browse(vals["statement_id"])
