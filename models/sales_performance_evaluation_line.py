@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from ..engine import pacing, scoring
 
@@ -289,30 +290,31 @@ class SalesPerformanceEvaluationLine(models.Model):
             return
         evaluations = lines.evaluation_id
         users = evaluations.employee_user_id
-        targets = (
-            self.env["sales.performance.target"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "in", users.ids),
-                    ("metric_id", "in", lines.metric_id.ids),
-                    ("date_from", ">=", min(evaluations.mapped("date_from"))),
-                    ("date_to", "<=", max(evaluations.mapped("date_to"))),
-                ]
-            )
-        )
-        by_key = defaultdict(lambda: self.env["sales.performance.target"])
-        for target in targets:
-            by_key[target.user_id.id, target.metric_id.id] |= target
+        Target = self.env["sales.performance.target"].sudo()
+        by_key = defaultdict(lambda: Target)
+        # per period of the evaluations: the targets that add up over it
+        # (whole metric, agreed, a seasonal split counted once)
+        for (date_from, date_to), members in evaluations.grouped(
+            lambda e: (e.date_from, e.date_to)
+        ).items():
+            for target in Target.search(
+                Domain("user_id", "in", members.employee_user_id.ids)
+                & Domain("metric_id", "in", lines.metric_id.ids)
+                & Domain("date_from", ">=", date_from)
+                & Domain("date_to", "<=", date_to)
+                & Target._summable_domain(date_from, date_to)
+            ):
+                by_key[
+                    target.user_id.id, target.metric_id.id, date_from, date_to
+                ] |= target
         for line in lines:
             evaluation = line.evaluation_id
             matching = by_key[
-                evaluation.employee_user_id.id, line.metric_id.id
-            ].filtered(
-                lambda t, e=evaluation: t.date_from >= e.date_from
-                and t.date_to <= e.date_to
-                and t.company_id == e.company_id
-            )
+                evaluation.employee_user_id.id,
+                line.metric_id.id,
+                evaluation.date_from,
+                evaluation.date_to,
+            ].filtered(lambda t, e=evaluation: t.company_id == e.company_id)
             target_value = sum(matching.mapped("target_value"))
             achieved_value = sum(matching.mapped("achieved_value"))
             line.write(

@@ -388,6 +388,15 @@ class SalesPerformanceRecomputeQueue(models.Model):
                        SELECT s.user_id FROM sales_performance_credit_split s
                         WHERE s.res_model = v.res_model AND s.res_id = v.res_id
                  ) AS u(user_id)
+                 -- marks of records rolled back with a savepoint since they
+                 -- were noted (the marks live until the commit) are dropped
+                 WHERE EXISTS (SELECT 1 FROM res_company c WHERE c.id = v.company_id)
+                   AND EXISTS (SELECT 1 FROM sales_performance_metric m
+                                WHERE m.id = v.metric_id)
+                   AND (u.user_id IS NULL
+                        OR EXISTS (SELECT 1 FROM res_users r WHERE r.id = u.user_id))
+                   AND (v.team_id IS NULL
+                        OR EXISTS (SELECT 1 FROM crm_team t WHERE t.id = v.team_id))
                 """,
                 fields.Datetime.now(),
                 *(bulk.array_literal(column) for column in columns),

@@ -10,6 +10,7 @@ two levels.
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..engine import dimensions
@@ -40,6 +41,24 @@ def _overlap_constrains(model):
 
 class SalesPerformanceTarget(models.Model):
     _inherit = "sales.performance.target"
+
+    @api.model
+    def _summable_domain(self, date_from, date_to):
+        """The targets that add up over ``[date_from, date_to]`` without
+        counting anything twice: on the whole metric (a target narrowed by a
+        dimension is part of another), agreed (not a proposal, nor refused),
+        and a month of a seasonal split only when its parent target is not
+        itself inside the range."""
+        whole = Domain.AND(
+            [Domain(name, "=", False) for name in dimensions.TARGET_FIELDS]
+        )
+        agreed = Domain("state", "not in", ["proposed", "refused"])
+        months = (
+            Domain("is_month_breakdown", "=", False)
+            | Domain("parent_id.date_from", "<", date_from)
+            | Domain("parent_id.date_to", ">", date_to)
+        )
+        return whole & agreed & months
 
     is_month_breakdown = fields.Boolean(
         string="Month of a Seasonal Split",

@@ -196,6 +196,31 @@ class TestFreshness(TargetCommon):
         self.assertEqual(self.t_company.achieved_value, 0.0)
         self._assert_equals_full_recompute()
 
+    def test_marks_of_a_rolled_back_savepoint_are_dropped(self):
+        """The marks wait for the commit: those of records a savepoint
+        rolled back since (a new team, a new company) are dropped instead of
+        failing the whole commit on their foreign keys."""
+        sales = self.metric_confirmed_sales.id
+        with freeze_time("2026-03-10 12:00:00"):
+            kept = self._draft_order(self.user_alice, self.team_1, 100.0)
+            kept.action_confirm()
+            try:
+                with self.env.cr.savepoint():
+                    team = self.env["crm.team"].create(
+                        {"name": "Short-lived", "company_id": self.company_a.id}
+                    )
+                    order = self._draft_order(self.user_alice, team, 200.0)
+                    order.action_confirm()
+                    self.env.flush_all()
+                    raise RuntimeError("roll back")
+            except RuntimeError:
+                pass
+            self.env.invalidate_all()
+        marks = self._marks()
+        day = date(2026, 3, 10)
+        self.assertIn((sales, day, self.user_alice.id, self.team_1.id), marks)
+        self.assertEqual({mark[3] for mark in marks}, {self.team_1.id})
+
     def test_salesperson_change_marks_old_and_new(self):
         with freeze_time("2026-03-10 12:00:00"):
             order = self._draft_order(self.user_alice, self.team_1, 200.0)

@@ -371,3 +371,67 @@ class TestTargetRamp(TargetCommon):
         # the manager manages those of their company
         self.ramp.with_user(self.user_manager).percentages = "50/100"
         self.assertEqual(self.ramp.month_count, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestTargetSums(TestTargetSeasonal):
+    """What evaluations and incentive plans add up over a period
+    (``_summable_domain``): a seasonal split counts once, targets narrowed
+    by a dimension and proposals do not add to the whole-metric target."""
+
+    def test_a_split_target_counts_once(self):
+        self._won_lead(self.user_alice, self.team_1, 1000.0, datetime(2025, 1, 15))
+        self._won_lead(self.user_alice, self.team_1, 3000.0, datetime(2025, 2, 15))
+        parent = self._target(
+            self.metric_won_revenue,
+            *Q1_2026,
+            user_id=self.user_alice.id,
+            team_id=self.team_1.id,
+            target_value=8000.0,
+        )
+        _wizard, months = self._allocate(parent)
+        # 8000 x 1/4 and x 3/4; nothing in March
+        self.assertEqual(months.mapped("target_value"), [2000.0, 6000.0, 0.0])
+        country = self.env.ref("base.fr")
+        narrowed = self._target(
+            self.metric_won_revenue,
+            *Q1_2026,
+            user_id=self.user_alice.id,
+            team_id=self.team_1.id,
+            target_value=500.0,
+            country_id=country.id,
+        )
+        Target = self.env["sales.performance.target"]
+
+        def summed(date_from, date_to):
+            found = Target.search(
+                [
+                    ("user_id", "=", self.user_alice.id),
+                    ("metric_id", "=", self.metric_won_revenue.id),
+                    ("date_from", ">=", date_from),
+                    ("date_to", "<=", date_to),
+                    *Target._summable_domain(date_from, date_to),
+                ]
+            )
+            return found, sum(found.mapped("target_value"))
+
+        # over the quarter: the quarter's 8000, not 8000 + its months
+        found, total = summed(*Q1_2026)
+        self.assertEqual(found, parent)
+        self.assertEqual(total, 8000.0)
+        self.assertNotIn(narrowed, found)
+        # over February: February's 6000
+        found, total = summed(date(2026, 2, 1), date(2026, 2, 28))
+        self.assertEqual(found, months[1])
+        self.assertEqual(total, 6000.0)
+        # over the year: the quarter once
+        found, total = summed(date(2026, 1, 1), date(2026, 12, 31))
+        self.assertEqual(total, 8000.0)
+        # a proposal does not count until approved
+        self.env.cr.execute(
+            "UPDATE sales_performance_target SET state = 'proposed' WHERE id = %s",
+            [parent.id],
+        )
+        self.env.invalidate_all()
+        found, total = summed(*Q1_2026)
+        self.assertFalse(found)
