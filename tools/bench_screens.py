@@ -28,8 +28,9 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-import bench
 import datagen
+
+import bench
 
 REPO_DIR = bench.REPO_DIR
 STATEMENT_MONTHS = 3
