@@ -381,8 +381,12 @@ def prepare_import(rpc, reason):
     sheet = book.worksheets[0]
     changed = 0
     for row in sheet.iter_rows():
-        numbers = [c for c in row if isinstance(c.value, float)]
-        if len(numbers) < 12 or changed == 2:
+        numbers = [
+            c for c in row
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+        ]
+        # a salesperson's row (login in the first column) with its 12 months
+        if len(numbers) < 12 or not row[0].value or changed == 2:
             continue
         december = numbers[11]
         december.value = round(december.value * 1.1, -2)
@@ -463,7 +467,8 @@ def screens(ids):
         rows.append(
             ("import_targets", "helen", act("sales_performance_target_action"),
              "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
-             + json.dumps({"type": "ir.actions.act_window",
+             + json.dumps({**ids.get("import_action", {}),
+                           "type": "ir.actions.act_window",
                            "res_model": "sales.performance.target.import",
                            "res_id": ids["import"], "views": [[False, "form"]],
                            "target": "new"})
@@ -565,8 +570,9 @@ def main():
             }
             current = None
             if ids.get("import"):
-                sessions["helen"].kw("sales.performance.target.import",
-                                     "action_check", [[ids["import"]]])
+                # the dry run, in this language; its answer reopens the wizard
+                ids["import_action"] = sessions["helen"].kw(
+                    "sales.performance.target.import", "action_check", [[ids["import"]]])
             for name, login, url, script, selector, crop in screens(ids):
                 if only and name not in only:
                     continue
