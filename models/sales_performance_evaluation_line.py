@@ -289,7 +289,6 @@ class SalesPerformanceEvaluationLine(models.Model):
         if not lines:
             return
         evaluations = lines.evaluation_id
-        users = evaluations.employee_user_id
         Target = self.env["sales.performance.target"].sudo()
         by_key = defaultdict(lambda: Target)
         # per period of the evaluations: the targets that add up over it
@@ -304,9 +303,9 @@ class SalesPerformanceEvaluationLine(models.Model):
                 & Domain("date_to", "<=", date_to)
                 & Target._summable_domain(date_from, date_to)
             ):
-                by_key[
-                    target.user_id.id, target.metric_id.id, date_from, date_to
-                ] |= target
+                by_key[target.user_id.id, target.metric_id.id, date_from, date_to] |= (
+                    target
+                )
         for line in lines:
             evaluation = line.evaluation_id
             matching = by_key[

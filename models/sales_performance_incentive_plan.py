@@ -407,9 +407,9 @@ class SalesPerformanceIncentivePlan(models.Model):
                             Domain("date_from", ">=", date_from),
                             Domain("date_to", "<=", date_to),
                             Domain("state", "in", ["active", "closed"]),
-                            self.env[
-                                "sales.performance.target"
-                            ]._summable_domain(date_from, date_to),
+                            self.env["sales.performance.target"]._summable_domain(
+                                date_from, date_to
+                            ),
                         ]
                     ),
                     ["user_id", "metric_id"],

@@ -337,20 +337,17 @@ class SalesPerformanceIncentiveStatement(models.Model):
         return True
 
     def _forget_clawback_checks(self):
-        """The clawbacks of ``self`` will not be taken (cancelled or deleted
-        statements): the next check of their salespeople's statements looks
-        at the whole history again."""
-        taken = self.filtered(
-            lambda s: any(line.line_type == "clawback" for line in s.line_ids)
-        )
-        if taken:
+        """``self`` is cancelled or deleted: the clawbacks it took will not be
+        taken, so the next check of their salespeople's statements looks at
+        the whole history again (also the way to ask for a full check)."""
+        if self:
             self.env.execute_query(
                 SQL(
                     "UPDATE %s SET clawback_fingerprint = NULL"
                     " WHERE user_id = ANY(%s) AND plan_id = ANY(%s)",
                     SQL.identifier(self._table),
-                    taken.user_id.ids,
-                    taken.plan_id.ids,
+                    self.user_id.ids,
+                    self.plan_id.ids,
                 )
             )
             self.invalidate_model(["clawback_fingerprint"])

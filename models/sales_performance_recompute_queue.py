@@ -28,6 +28,9 @@ FRESHNESS_OFF = "sales_performance_freshness_off"
 TRIGGERED_KEY = "sales_performance.freshness_triggered"
 # cr.precommit.data key: the marks of the transaction, inserted at commit
 MARKS_KEY = "sales_performance.freshness_marks"
+# cr.precommit.data key: the records written, whose groups after the write
+# are taken at commit (when everything is computed and flushed anyway)
+AFTER_KEY = "sales_performance.freshness_after"
 CRON_XMLID = "sales_performance.ir_cron_recompute_dirty_targets"
 # marks taken by one run of the scheduled action (the rest in the next loop)
 MARKS_PER_RUN = 50_000
@@ -364,7 +367,10 @@ class SalesPerformanceRecomputeQueue(models.Model):
         """Insert the marks of this transaction with one statement, the users
         of the documents' credit splits included, and trigger the scheduled
         action (once per transaction)."""
+        self.env.flush_all()
+        after = self._after_keys()
         keys = self.env.cr.precommit.data.pop(MARKS_KEY, None)
+        keys = (keys or set()) | set(after)
         if not keys:
             return
         columns = list(zip(*sorted(keys, key=repr), strict=True))
@@ -403,6 +409,9 @@ class SalesPerformanceRecomputeQueue(models.Model):
             )
         )
         self._trigger_once()
+        # what reading the records computed (the transaction was flushed
+        # before the precommit hooks run)
+        self.env.flush_all()
 
     @api.model
     def _trigger_once(self):
@@ -481,8 +490,33 @@ class SalesPerformanceRecomputeQueue(models.Model):
             return write(vals)
         before = self._keys(records, specs)
         result = write(vals)
-        self._insert_marks(before + self._keys(records, specs))
+        self._insert_marks(before)
+        # the groups after the write: at commit, on the records as committed
+        # (nothing computed in the user's write, several writes noted once)
+        data = self.env.cr.precommit.data
+        after = data.get(AFTER_KEY)
+        if after is None:
+            after = data[AFTER_KEY] = defaultdict(set)
+            if data.get(MARKS_KEY) is None:
+                data[MARKS_KEY] = set()
+                self.env.cr.precommit.add(self._flush_marks)
+        after[records._name, tuple(spec.id for spec in specs)].update(records.ids)
         return result
+
+    @api.model
+    def _after_keys(self):
+        """The marks of the records written in this transaction, as they are
+        now (see ``_write_and_mark``)."""
+        after = self.env.cr.precommit.data.pop(AFTER_KEY, None)
+        keys = []
+        for (model_name, spec_ids), ids in (after or {}).items():
+            specs = tuple(
+                spec for spec in self._metric_specs(model_name) if spec.id in spec_ids
+            )
+            records = self.env[model_name].browse(sorted(ids)).exists()
+            if specs and records:
+                keys += self._keys(records, specs)
+        return keys
 
     @api.model
     def _unlink_and_mark(self, records, unlink):

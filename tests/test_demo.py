@@ -90,9 +90,9 @@ class TestDemoOrganisation(TransactionCase):
         )
         self.assertGreater(len(invoices), 50)
         self.assertTrue(self._count("account.move", [("move_type", "=", "out_refund")]))
-        states = set(invoices.mapped("payment_state"))
-        self.assertLessEqual({"partial", "not_paid"}, states)
-        self.assertTrue(states & {"paid", "in_payment"})
+        payment_states = set(invoices.mapped("payment_state"))
+        self.assertLessEqual({"partial", "not_paid"}, payment_states)
+        self.assertTrue(payment_states & {"paid", "in_payment"})
         late = invoices.filtered(
             lambda m: any(
                 partial.max_date > m.invoice_date_due

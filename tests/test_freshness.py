@@ -13,6 +13,7 @@ from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.sales_performance.models.sales_performance_recompute_queue import (
+    AFTER_KEY,
     FRESHNESS_OFF,
     MARKS_KEY,
     TRIGGERED_KEY,
@@ -83,6 +84,7 @@ class TestFreshness(TargetCommon):
     def _clear(self):
         self.env.flush_all()
         self.env.cr.precommit.data.pop(MARKS_KEY, None)
+        self.env.cr.precommit.data.pop(AFTER_KEY, None)
         self.env.cr.execute("DELETE FROM sales_performance_recompute_queue")
         self.env.cr.precommit.data.pop(TRIGGERED_KEY, None)
 
@@ -204,17 +206,14 @@ class TestFreshness(TargetCommon):
         with freeze_time("2026-03-10 12:00:00"):
             kept = self._draft_order(self.user_alice, self.team_1, 100.0)
             kept.action_confirm()
-            try:
-                with self.env.cr.savepoint():
-                    team = self.env["crm.team"].create(
-                        {"name": "Short-lived", "company_id": self.company_a.id}
-                    )
-                    order = self._draft_order(self.user_alice, team, 200.0)
-                    order.action_confirm()
-                    self.env.flush_all()
-                    raise RuntimeError("roll back")
-            except RuntimeError:
-                pass
+            with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+                team = self.env["crm.team"].create(
+                    {"name": "Short-lived", "company_id": self.company_a.id}
+                )
+                order = self._draft_order(self.user_alice, team, 200.0)
+                order.action_confirm()
+                self.env.flush_all()
+                raise RuntimeError("roll back")
             self.env.invalidate_all()
         marks = self._marks()
         day = date(2026, 3, 10)

@@ -1205,7 +1205,9 @@ def main(argv=None):
         # -- the features' own figures (tools/bench_*.py) ---------------------
         extra_fields, extra_checks = {}, []
         for module in (bench_dimensions, bench_freshness, bench_statements):
-            fields_, checks_ = module.run(env, data, targets, lambda text: log(lines, text))
+            fields_, checks_ = module.run(
+                env, data, targets, lambda text="": log(lines, text)
+            )
             cr.commit()
             extra_fields.update(fields_)
             extra_checks += checks_

@@ -76,9 +76,7 @@ def run(env, data, targets, log):
     paid = env["sales.performance.incentive.statement"].search_count(
         [("plan_id", "=", plan.id), ("state", "=", "paid")]
     )
-    runs = [
-        _timed_generation(env, plan, *months[-1], bench.measure) for _i in range(2)
-    ]
+    runs = [_timed_generation(env, plan, *months[-1], bench.measure) for _i in range(2)]
     steady_s = min(r[0] for r in runs)
     steady_q = runs[-1][1]
     log(
@@ -112,6 +110,7 @@ def run(env, data, targets, log):
 
 
 def _flat_plan(env, data):
+    invoiced = env.ref("sales_performance.metric_invoiced_revenue")
     """This addon's plan with the same flat rule as the OCA commission:
     RATE % of the invoiced revenue of each salesperson."""
     plan = env["sales.performance.incentive.plan"].create(
@@ -126,7 +125,7 @@ def _flat_plan(env, data):
                 (0, 0, {
                     "name": "Commission on invoiced revenue",
                     "kind": "commission",
-                    "metric_id": env.ref("sales_performance.metric_invoiced_revenue").id,
+                    "metric_id": invoiced.id,
                     "basis": "amount",
                     "mode": "flat",
                     "tier_ids": [(0, 0, {"lower": 0.0, "upper": 0.0, "rate": RATE})],
@@ -188,9 +187,11 @@ def compare_oca(env, data, log, steady_s):
     )
     users = env["res.users"].browse(data.user_ids)
     agents = users.partner_id
-    agents.write({"agent": True, "commission_id": commission.id, "settlement": "monthly"})
+    agents.write(
+        {"agent": True, "commission_id": commission.id, "settlement": "monthly"}
+    )
     agent_of = {user.id: user.partner_id.id for user in users}
-    lines = moves.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+    lines = moves.invoice_line_ids.filtered(lambda line: line.display_type == "product")
     start = time.perf_counter()
     env["account.invoice.line.agent"].create(
         [

@@ -184,7 +184,7 @@ class Browser:
         )
 
     def goto(self, url):
-                self.send("Page.navigate", url=url)
+        self.send("Page.navigate", url=url)
 
     def settle(self, selector, timeout=180):
         """Wait until `selector` is there, nothing loads, and nothing moves."""
@@ -262,7 +262,8 @@ def do_action_js(xmlid, context=None, view_type=None, domain=None):
     if domain:
         extra = (
             f" a.domain = '[' + {json.dumps(domain)}"
-            " + (a.domain && a.domain !== '[]' ? ', ' + a.domain.slice(1, -1) : '') + ']';"
+            " + (a.domain && a.domain !== '[]'"
+            " ? ', ' + a.domain.slice(1, -1) : '') + ']';"
         )
     return (
         "(async () => { const s = odoo.__WOWL_DEBUG__.root.env.services.action;"
@@ -274,10 +275,25 @@ def do_action_js(xmlid, context=None, view_type=None, domain=None):
 
 def last_month():
     today = time.localtime()
-    year, month = (today.tm_year, today.tm_mon - 1) if today.tm_mon > 1 else (
-        today.tm_year - 1, 12)
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    year, month = (
+        (today.tm_year, today.tm_mon - 1)
+        if today.tm_mon > 1
+        else (today.tm_year - 1, 12)
+    )
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
     return f"{year}-{month:02d}-01", f"{year}-{month:02d}-{days}"
 
 
@@ -309,7 +325,8 @@ EXPAND_FIRST_GROUPS = (
     "(async () => { let hs = [];"
     " for (let i = 0; i < 60 && !hs.length; i++) {"
     " await new Promise(r => setTimeout(r, 500));"
-    " hs = [...document.querySelectorAll('.o_list_view .o_group_header')].slice(0, %d); }"
+    " hs = [...document.querySelectorAll('.o_list_view .o_group_header')]"
+    ".slice(0, %d); }"
     " hs.forEach(h => { if (!h.classList.contains('o_group_open')) h.click(); });"
     " return hs.length; })()"
 )
@@ -327,7 +344,11 @@ def find_records(rpcs):
     )
     if not targets:
         raise SystemExit("Wang Fang has no target: is this the demo database?")
-    yearly = [t for t in targets if t["date_from"][5:] == "01-01" and t["date_to"][5:] == "12-31"]
+    yearly = [
+        t
+        for t in targets
+        if t["date_from"][5:] == "01-01" and t["date_to"][5:] == "12-31"
+    ]
     ids["target"] = (yearly or targets)[0]["id"]
     evaluations = rpcs["lina"].search_read(
         "sales.performance.evaluation",
@@ -373,8 +394,11 @@ def prepare_import(rpc, reason):
 
     company = rpc.search_read("res.users", [("id", "=", rpc.uid)], ["company_id"])[0]
     year = int(time.strftime("%Y"))
-    export = rpc.kw("sales.performance.target.export", "create",
-                    [{"year": year, "company_id": company["company_id"][0]}])
+    export = rpc.kw(
+        "sales.performance.target.export",
+        "create",
+        [{"year": year, "company_id": company["company_id"][0]}],
+    )
     rpc.kw("sales.performance.target.export", "action_export", [[export]])
     data = rpc.kw("sales.performance.target.export", "read", [[export], ["file"]])
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data[0]["file"])))
@@ -382,7 +406,8 @@ def prepare_import(rpc, reason):
     changed = 0
     for row in sheet.iter_rows():
         numbers = [
-            c for c in row
+            c
+            for c in row
             if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
         ]
         # a salesperson's row (login in the first column) with its 12 months
@@ -394,10 +419,16 @@ def prepare_import(rpc, reason):
         changed += 1
     output = io.BytesIO()
     book.save(output)
-    return rpc.kw("sales.performance.target.import", "create", [{
-        "file": base64.b64encode(output.getvalue()).decode(),
-        "file_name": f"targets_{year}.xlsx",
-    }])
+    return rpc.kw(
+        "sales.performance.target.import",
+        "create",
+        [
+            {
+                "file": base64.b64encode(output.getvalue()).decode(),
+                "file_name": f"targets_{year}.xlsx",
+            }
+        ],
+    )
 
 
 def screens(ids):
@@ -409,78 +440,166 @@ def screens(ids):
     )
     board = act("sales_performance_target_action_leaderboard")
     rows = [
-        ("cockpit", "lina", act("sales_performance_cockpit_action"), COCKPIT_YEAR,
-         ".o_action_manager .o_action canvas", True),
-        ("targets_kanban", "wangfang", act("sales_performance_target_action_my"),
-         None, ".o_kanban_record:not(.o_kanban_ghost)", True),
-        ("targets_list", "helen", act("sales_performance_target_action"),
-         do_action_js(
-             "sales_performance_target_action",
-             {"search_default_this_year": 1, "search_default_group_team": 1},
-             "list",
-         ) + ".then(() => new Promise(r => setTimeout(r, 3000))).then(() => "
-         + (EXPAND_FIRST_GROUPS % 2) + ")",
-         ".o_list_view .o_data_row", True),
-        ("leaderboard", "helen", board,
-         do_action_js("sales_performance_target_action_leaderboard",
-                      {"search_default_group_metric": 1}, "list", last_month_domain)
-         + ".then(() => new Promise(r => setTimeout(r, 3000))).then(() => "
-         + (EXPAND_FIRST_GROUPS % 1) + ")",
-         ".o_list_view .o_data_row", True),
-        ("leaderboard_kanban", "helen", board,
-         do_action_js("sales_performance_target_action_leaderboard",
-                      {"search_default_group_metric": 1}, "kanban", last_month_domain),
-         ".o_kanban_record:not(.o_kanban_ghost)", False),
-        ("target_form", "wangfang",
-         f"{act('sales_performance_target_action_my')}/{ids['target']}", None,
-         ".o_form_view .o-form-buttonbox, .o_form_view .oe_button_box", True),
+        (
+            "cockpit",
+            "lina",
+            act("sales_performance_cockpit_action"),
+            COCKPIT_YEAR,
+            ".o_action_manager .o_action canvas",
+            True,
+        ),
+        (
+            "targets_kanban",
+            "wangfang",
+            act("sales_performance_target_action_my"),
+            None,
+            ".o_kanban_record:not(.o_kanban_ghost)",
+            True,
+        ),
+        (
+            "targets_list",
+            "helen",
+            act("sales_performance_target_action"),
+            do_action_js(
+                "sales_performance_target_action",
+                {"search_default_this_year": 1, "search_default_group_team": 1},
+                "list",
+            )
+            + ".then(() => new Promise(r => setTimeout(r, 3000))).then(() => "
+            + (EXPAND_FIRST_GROUPS % 2)
+            + ")",
+            ".o_list_view .o_data_row",
+            True,
+        ),
+        (
+            "leaderboard",
+            "helen",
+            board,
+            do_action_js(
+                "sales_performance_target_action_leaderboard",
+                {"search_default_group_metric": 1},
+                "list",
+                last_month_domain,
+            )
+            + ".then(() => new Promise(r => setTimeout(r, 3000))).then(() => "
+            + (EXPAND_FIRST_GROUPS % 1)
+            + ")",
+            ".o_list_view .o_data_row",
+            True,
+        ),
+        (
+            "leaderboard_kanban",
+            "helen",
+            board,
+            do_action_js(
+                "sales_performance_target_action_leaderboard",
+                {"search_default_group_metric": 1},
+                "kanban",
+                last_month_domain,
+            ),
+            ".o_kanban_record:not(.o_kanban_ghost)",
+            False,
+        ),
+        (
+            "target_form",
+            "wangfang",
+            f"{act('sales_performance_target_action_my')}/{ids['target']}",
+            None,
+            ".o_form_view .o-form-buttonbox, .o_form_view .oe_button_box",
+            True,
+        ),
     ]
     if ids["evaluation"]:
         rows.append(
-            ("evaluation_form", "lina",
-             f"{act('sales_performance_evaluation_action')}/{ids['evaluation']}",
-             HIDE_CHATTER, ".o_form_view .o_field_one2many .o_data_row", True))
+            (
+                "evaluation_form",
+                "lina",
+                f"{act('sales_performance_evaluation_action')}/{ids['evaluation']}",
+                HIDE_CHATTER,
+                ".o_form_view .o_field_one2many .o_data_row",
+                True,
+            )
+        )
     if ids["statement"]:
         statement = (
             f"{act('sales_performance_incentive_statement_action')}/{ids['statement']}"
         )
         rows.append(
-            ("incentive_statement", "helen", statement, HIDE_CHATTER,
-             ".o_form_view .o_data_row", True))
+            (
+                "incentive_statement",
+                "helen",
+                statement,
+                HIDE_CHATTER,
+                ".o_form_view .o_data_row",
+                True,
+            )
+        )
     if ids["plan"]:
         rows.append(
-            ("incentive_plan", "helen",
-             f"{act('sales_performance_incentive_plan_action')}/{ids['plan']}",
-             HIDE_CHATTER, ".o_form_view .o_form_sheet", True))
+            (
+                "incentive_plan",
+                "helen",
+                f"{act('sales_performance_incentive_plan_action')}/{ids['plan']}",
+                HIDE_CHATTER,
+                ".o_form_view .o_form_sheet",
+                True,
+            )
+        )
     rows += [
-        ("training_records", "grace", act("sales_performance_training_record_action"),
-         EXPAND_FIRST_GROUPS % 2, ".o_list_view .o_data_row, .o_kanban_record:not(.o_kanban_ghost)", True),
-        ("training_needs", "grace", act("sales_performance_training_need_action"),
-         None, ".o_list_view .o_data_row, .o_kanban_record:not(.o_kanban_ghost), "
-         ".o_list_view .o_group_header", True),
-        ("training_compliance", "grace",
-         act("sales_performance_training_compliance_action"), None,
-         ".o_list_view .o_data_row, .o_list_view .o_group_header, "
-         ".o_pivot, .o_kanban_record:not(.o_kanban_ghost)", True),
+        (
+            "training_records",
+            "grace",
+            act("sales_performance_training_record_action"),
+            EXPAND_FIRST_GROUPS % 2,
+            ".o_list_view .o_data_row, .o_kanban_record:not(.o_kanban_ghost)",
+            True,
+        ),
+        (
+            "training_needs",
+            "grace",
+            act("sales_performance_training_need_action"),
+            None,
+            ".o_list_view .o_data_row, .o_kanban_record:not(.o_kanban_ghost), "
+            ".o_list_view .o_group_header",
+            True,
+        ),
+        (
+            "training_compliance",
+            "grace",
+            act("sales_performance_training_compliance_action"),
+            None,
+            ".o_list_view .o_data_row, .o_list_view .o_group_header, "
+            ".o_pivot, .o_kanban_record:not(.o_kanban_ghost)",
+            True,
+        ),
     ]
     if ids.get("import"):
         rows.append(
-            ("import_targets", "helen", act("sales_performance_target_action"),
-             "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
-             + json.dumps({**ids.get("import_action", {}),
-                           "type": "ir.actions.act_window",
-                           "res_model": "sales.performance.target.import",
-                           "res_id": ids["import"], "views": [[False, "form"]],
-                           "target": "new"})
-             + ").then(() => true)",
-             ".modal .o_form_view .o_field_html", False))
+            (
+                "import_targets",
+                "helen",
+                act("sales_performance_target_action"),
+                "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
+                + json.dumps(
+                    {
+                        **ids.get("import_action", {}),
+                        "type": "ir.actions.act_window",
+                        "res_model": "sales.performance.target.import",
+                        "res_id": ids["import"],
+                        "views": [[False, "form"]],
+                        "target": "new",
+                    }
+                )
+                + ").then(() => true)",
+                ".modal .o_form_view .o_field_html",
+                False,
+            )
+        )
     return rows
 
 
 def pdf_page(rpc, report, res_id, path, resolution=80):
-    response = rpc.http.get(
-        f"{rpc.base}/report/pdf/{report}/{res_id}", timeout=600
-    )
+    response = rpc.http.get(f"{rpc.base}/report/pdf/{report}/{res_id}", timeout=600)
     if response.headers.get("Content-Type", "").split(";")[0] != "application/pdf":
         raise RuntimeError(f"no PDF from {report}: {response.text[:300]}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -488,8 +607,18 @@ def pdf_page(rpc, report, res_id, path, resolution=80):
         with open(pdf, "wb") as handle:
             handle.write(response.content)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1",
-             pdf, os.path.join(tmp, "page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(resolution),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                pdf,
+                os.path.join(tmp, "page"),
+            ],
             check=True,
         )
         page = next(f for f in os.listdir(tmp) if f.startswith("page"))
@@ -497,7 +626,7 @@ def pdf_page(rpc, report, res_id, path, resolution=80):
         return save_png(crop_to_content(image, 300), path)
 
 
-def main():
+def main():  # noqa: C901 (one step per screen and language, in order)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--addons-path", required=True)
@@ -516,40 +645,67 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "odoo", "-d", args.database,
-         f"--db_host={args.db_host}", f"--db_user={args.db_user}",
-         f"--addons-path={args.addons_path}", "--http-interface=127.0.0.1",
-         f"--http-port={port}", "--workers=0", "--max-cron-threads=0",
-         f"--db-filter=^{args.database}$", "--log-level=warn"],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            args.database,
+            f"--db_host={args.db_host}",
+            f"--db_user={args.db_user}",
+            f"--addons-path={args.addons_path}",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            f"--db-filter=^{args.database}$",
+            "--log-level=warn",
+        ],
     )
     browser = None
     failures = []
     restore = []
     try:
         wait_http(f"{base}/web/login", 600)
-        logins = {"helen": "helen", "grace": "grace", "lina": "lina",
-                  "wangfang": "wangfang"}
-        rpcs = {login: Rpc(base, args.database, login, pw) for login, pw in logins.items()}
+        logins = {
+            "helen": "helen",
+            "grace": "grace",
+            "lina": "lina",
+            "wangfang": "wangfang",
+        }
+        rpcs = {
+            login: Rpc(base, args.database, login, pw) for login, pw in logins.items()
+        }
         admin = Rpc(base, args.database, args.admin_login, args.admin_password)
         old_url = admin.kw("ir.config_parameter", "get_param", ["report.url"]) or ""
         admin.kw("ir.config_parameter", "set_param", ["report.url", base])
-        restore.append(lambda: admin.kw(
-            "ir.config_parameter", "set_param", ["report.url", old_url]))
+        restore.append(
+            lambda: admin.kw(
+                "ir.config_parameter", "set_param", ["report.url", old_url]
+            )
+        )
         # each user sets their own language (a preference they may write)
         langs0 = {
-            login: rpc.search_read("res.users", [("id", "=", rpc.uid)], ["lang"])[0]["lang"]
+            login: rpc.search_read("res.users", [("id", "=", rpc.uid)], ["lang"])[0][
+                "lang"
+            ]
             for login, rpc in rpcs.items()
         }
 
         def set_lang(lang=None):
             for login, rpc in rpcs.items():
-                rpc.kw("res.users", "write", [[rpc.uid], {"lang": lang or langs0[login]}])
+                rpc.kw(
+                    "res.users", "write", [[rpc.uid], {"lang": lang or langs0[login]}]
+                )
 
         restore.append(set_lang)
         for lang in args.langs.split(","):
             inactive = admin.search_read(
-                "res.lang", [("code", "=", lang), ("active", "=", False)], ["id"],
-                context={"active_test": False})
+                "res.lang",
+                [("code", "=", lang), ("active", "=", False)],
+                ["id"],
+                context={"active_test": False},
+            )
             if inactive:  # e.g. en_US after an install with --load-language
                 admin.kw("res.lang", "write", [[inactive[0]["id"]], {"active": True}])
                 print(f"activated {lang}", flush=True)
@@ -572,7 +728,8 @@ def main():
             if ids.get("import"):
                 # the dry run, in this language; its answer reopens the wizard
                 ids["import_action"] = sessions["helen"].kw(
-                    "sales.performance.target.import", "action_check", [[ids["import"]]])
+                    "sales.performance.target.import", "action_check", [[ids["import"]]]
+                )
             for name, login, url, script, selector, crop in screens(ids):
                 if only and name not in only:
                     continue
@@ -591,16 +748,22 @@ def main():
                     if crop:
                         image = crop_to_content(image)
                     size = save_png(image, path)
-                    print(f"{path}: {image.size[0]}x{image.size[1]}, {size // 1024} KB",
-                          flush=True)
+                    print(
+                        f"{path}: {image.size[0]}x{image.size[1]}, {size // 1024} KB",
+                        flush=True,
+                    )
                 except Exception as error:  # noqa: BLE001 - report and go on
                     failures.append(f"{name} [{lang}]: {error}")
                     print(f"FAILED {name} [{lang}]: {error}", flush=True)
             if ids["evaluation"] and (not only or "appraisal_pdf" in only):
                 path = os.path.join(args.out, f"screenshot_appraisal_pdf{suffix}.png")
                 try:
-                    size = pdf_page(sessions["lina"], f"{MODULE}.report_evaluation",
-                                    ids["evaluation"], path)
+                    size = pdf_page(
+                        sessions["lina"],
+                        f"{MODULE}.report_evaluation",
+                        ids["evaluation"],
+                        path,
+                    )
                     print(f"{path}: {size // 1024} KB", flush=True)
                 except Exception as error:  # noqa: BLE001
                     failures.append(f"appraisal_pdf [{lang}]: {error}")

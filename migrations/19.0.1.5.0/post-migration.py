@@ -18,7 +18,9 @@ from lxml import etree
 
 from odoo import SUPERUSER_ID, api
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "sales_performance_metric_data.xml"
+DATA = (
+    Path(__file__).resolve().parents[2] / "data" / "sales_performance_metric_data.xml"
+)
 PATHS = (
     "product_category_path",
     "partner_segment_path",
