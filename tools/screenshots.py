@@ -728,7 +728,10 @@ def main():  # noqa: C901 (one step per screen and language, in order)
             if ids.get("import"):
                 # the dry run, in this language; its answer reopens the wizard
                 ids["import_action"] = sessions["helen"].kw(
-                    "sales.performance.target.import", "action_check", [[ids["import"]]]
+                    "sales.performance.target.import",
+                    "action_check",
+                    [[ids["import"]]],
+                    context={"lang": lang},
                 )
             for name, login, url, script, selector, crop in screens(ids):
                 if only and name not in only:
