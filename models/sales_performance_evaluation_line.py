@@ -58,6 +58,12 @@ class SalesPerformanceEvaluationLine(models.Model):
     competency_id = fields.Many2one("sales.performance.evaluation.competency")
     target_value = fields.Float(string="Target", readonly=True, digits=(16, 2))
     achieved_value = fields.Float(string="Achieved", readonly=True, digits=(16, 2))
+    value_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_value_currency_id",
+        help="The company's currency when the metric measures an amount, empty "
+        "for counts: amounts then show their currency, counts a plain number.",
+    )
     attainment = fields.Float(
         readonly=True, digits=(16, 2), help="Achieved / target, in percent."
     )
@@ -279,6 +285,15 @@ class SalesPerformanceEvaluationLine(models.Model):
             if self.name in {source.with_context(lang=code).name for code in langs}:
                 return source.name
         return self.name
+
+    @api.depends("metric_id.value_type", "evaluation_id.company_id")
+    def _compute_value_currency_id(self):
+        for line in self:
+            line.value_currency_id = (
+                line.evaluation_id.company_id.currency_id
+                if line.metric_id.value_type == "monetary"
+                else False
+            )
 
     def _refresh_kpi(self):
         """Take the employee's targets of the line's metric in the period, summed.

@@ -57,6 +57,12 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
     )
     target_value = fields.Float(string="Target", digits=(16, 2), readonly=True)
     achieved_value = fields.Float(string="Achieved", digits=(16, 2), readonly=True)
+    value_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_value_currency_id",
+        help="The company's currency when the metric measures an amount, empty "
+        "for counts: amounts then show their currency, counts a plain number.",
+    )
     attainment = fields.Float(
         string="Attainment (%)", digits=(16, 2), aggregator="avg", readonly=True
     )
@@ -112,6 +118,15 @@ class SalesPerformanceIncentiveFairnessReport(models.Model):
     pay_flag = fields.Selection(FLAGS, readonly=True)
     outlier = fields.Boolean(readonly=True, index=True)
     note = fields.Text(readonly=True)
+
+    @api.depends("metric_id.value_type", "company_id")
+    def _compute_value_currency_id(self):
+        for row in self:
+            row.value_currency_id = (
+                row.company_id.currency_id
+                if row.metric_id.value_type == "monetary"
+                else False
+            )
 
     # ------------------------------------------------------------------
     # Filling

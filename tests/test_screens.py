@@ -20,6 +20,7 @@ from .common import (
     PERF_MANAGER,
     SALES_MANAGER,
     SALESMAN,
+    EvaluationCommon,
     IncentiveCommon,
     SalesPerformanceCommon,
     TrainingCommon,
@@ -486,3 +487,32 @@ class TestScreensTour(LeaderboardCommon, HttpCase):
             "sales_performance_screens_tour",
             login="sp_scr_tour",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestScreensEvaluationCurrency(EvaluationCommon):
+    """KPI lines show amounts in the company's currency and counts as plain
+    numbers (the form and the appraisal PDF)."""
+
+    def test_kpi_amounts_have_their_currency(self):
+        count = self.env.ref("sales_performance.metric_won_count")
+        evaluation = self._evaluation()
+        evaluation.line_ids = [
+            Command.create({"kind": "kpi", "metric_id": count.id, "weight": 10})
+        ]
+        won = evaluation.line_ids.filtered(
+            lambda line: line.metric_id == self.metric_won
+        )
+        deals = evaluation.line_ids.filtered(lambda line: line.metric_id == count)
+        self.assertEqual(won.value_currency_id, evaluation.company_id.currency_id)
+        self.assertFalse(deals.value_currency_id)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "sales_performance.action_report_evaluation", evaluation.ids
+            )[0]
+            .decode()
+        )
+        # the won revenue line's target and achievement, as amounts
+        self.assertGreaterEqual(html.count("oe_currency_value"), 2)
+        self.assertIn(evaluation.company_id.currency_id.symbol, html)
