@@ -169,9 +169,13 @@ def create_targets(env, data, activate=True):
 
 
 def bench_targets(env, data):
-    """The targets of a previous run: the salespeople's and the teams'."""
+    """The targets of a previous run: the salespeople's and the teams', on
+    the compared metrics (not those the features' own figures add, e.g. by
+    product category)."""
+    metrics = [env.ref(f"sales_performance.{x}").id for x in METRICS]
     return env["sales.performance.target"].search(
         [
+            ("metric_id", "in", metrics),
             "|",
             ("user_id", "in", data.user_ids),
             "&",
