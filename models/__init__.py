@@ -5,6 +5,7 @@ from . import sales_performance_team_membership
 from . import crm_team_member
 from . import sales_performance_credit_split
 from . import sales_performance_credit_split_mixin
+from . import sales_performance_freshness_mixin
 from . import crm_lead
 from . import sale_order
 from . import account_move

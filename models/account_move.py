@@ -5,26 +5,17 @@ from odoo import api, models
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "sales.performance.credit.split.mixin"]
+    _inherit = [
+        "account.move",
+        "sales.performance.credit.split.mixin",
+        "sales.performance.freshness.mixin",
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
         moves._sales_performance_copy_order_split()
-        return self.env["sales.performance.recompute.queue"]._mark_created(moves)
-
-    # ------------------------------------------------------------------
-    # Freshness: mark the groups whose figures may move
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        return self.env["sales.performance.recompute.queue"]._write_and_mark(
-            self, vals, super().write
-        )
-
-    def unlink(self):
-        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
-            self, super().unlink
-        )
+        return moves
 
     def _sales_performance_copy_order_split(self):
         """An invoice made from sales orders is credited like them, each

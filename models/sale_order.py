@@ -13,7 +13,11 @@ CSAT_BATCH = 200
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "sales.performance.credit.split.mixin"]
+    _inherit = [
+        "sale.order",
+        "sales.performance.credit.split.mixin",
+        "sales.performance.freshness.mixin",
+    ]
 
     sales_performance_csat_sent_date = fields.Datetime(
         string="Satisfaction Survey Sent On",
@@ -65,20 +69,7 @@ class SaleOrder(models.Model):
                     for order in from_leads
                 },
             )
-        return self.env["sales.performance.recompute.queue"]._mark_created(orders)
-
-    # ------------------------------------------------------------------
-    # Freshness: mark the groups whose figures may move
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        return self.env["sales.performance.recompute.queue"]._write_and_mark(
-            self, vals, super().write
-        )
-
-    def unlink(self):
-        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
-            self, super().unlink
-        )
+        return orders
 
     # ------------------------------------------------------------------
     # Customer satisfaction

@@ -709,62 +709,17 @@ class SalesPerformanceMetric(models.Model):
 # The models metrics count that have no file of their own in this feature:
 # activities, collections (made when payments are reconciled with invoices,
 # see account_partial_reconcile.py) and satisfaction answers. The others
-# (crm_lead.py, sale_order.py, account_move.py) call the same hooks.
+# (crm_lead.py, sale_order.py, account_move.py) inherit the same mixin.
 class MailActivity(models.Model):
-    _inherit = "mail.activity"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return self.env["sales.performance.recompute.queue"]._mark_created(
-            super().create(vals_list)
-        )
-
-    def write(self, vals):
-        return self.env["sales.performance.recompute.queue"]._write_and_mark(
-            self, vals, super().write
-        )
-
-    def unlink(self):
-        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
-            self, super().unlink
-        )
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "sales.performance.freshness.mixin"]
 
 
 class SalesPerformanceCollection(models.Model):
-    _inherit = "sales.performance.collection"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return self.env["sales.performance.recompute.queue"]._mark_created(
-            super().create(vals_list)
-        )
-
-    def write(self, vals):
-        return self.env["sales.performance.recompute.queue"]._write_and_mark(
-            self, vals, super().write
-        )
-
-    def unlink(self):
-        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
-            self, super().unlink
-        )
+    _name = "sales.performance.collection"
+    _inherit = ["sales.performance.collection", "sales.performance.freshness.mixin"]
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return self.env["sales.performance.recompute.queue"]._mark_created(
-            super().create(vals_list)
-        )
-
-    def write(self, vals):
-        return self.env["sales.performance.recompute.queue"]._write_and_mark(
-            self, vals, super().write
-        )
-
-    def unlink(self):
-        return self.env["sales.performance.recompute.queue"]._unlink_and_mark(
-            self, super().unlink
-        )
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "sales.performance.freshness.mixin"]
