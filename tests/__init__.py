@@ -50,3 +50,4 @@ from . import test_demo
 from . import test_screens
 from . import test_freshness
 from . import test_statement_history
+from . import test_markup_tour
