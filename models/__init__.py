@@ -60,6 +60,7 @@ from . import sales_performance_target_dimension
 from . import sales_performance_target_proposal
 from . import sales_performance_ramp
 from . import sales_performance_demo
+from . import sales_performance_metric_change
 from . import sales_performance_recompute_queue
 from . import sales_performance_target_leaderboard
 from . import sales_performance_incentive_statement_screen

@@ -1,6 +1,6 @@
 import json
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -636,65 +636,35 @@ class SalesPerformanceIncentiveStatement(models.Model):
         """``{key: stamp}`` of each ``(metric, date_from, date_to)`` of
         ``periods`` (key ``"metric:from:to"``) and of what every figure
         depends on (key ``"*"``: credit splits, team history, currency rates).
-        A stamp is the number of records and their latest write: a document
-        created, changed, moved to another period or deleted changes it. One
-        query per metric and one for the rest, whatever the history."""
-        stamps = {}
-        by_metric = defaultdict(list)
-        for metric, date_from, date_to in periods:
-            by_metric[metric].append((date_from, date_to))
+        A period's stamp is that of the change log of its days
+        (``sales.performance.metric.change``: a document created, changed,
+        moved to another period or deleted adds a row) and of its metric's
+        last edit. Two queries, whatever the history of documents."""
+        # this transaction's own changes are in the log too
+        self.env["sales.performance.recompute.queue"].sudo()._flush_marks()
         one_day = timedelta(days=1)
-        for metric, metric_periods in by_metric.items():
-            Model = self.env[metric.model_name]
-            column = metric.date_field_id.name
+        ranges = {}
+        for metric, date_from, date_to in periods:
             # a day more on each side: the days of datetimes are counted in
-            # the salesperson's time zone
-            values = SQL(", ").join(
-                SQL(
-                    "(%s, %s::date, %s::date)",
-                    index,
-                    date_from - one_day,
-                    date_to + one_day + one_day,
-                )
-                for index, (date_from, date_to) in enumerate(metric_periods)
+            # the salesperson's time zone; a first record depends on every
+            # earlier one
+            start = date.min if metric.computation == "first" else date_from - one_day
+            ranges[metric, date_from, date_to] = (
+                metric.id,
+                start,
+                date_to + one_day + one_day,
             )
-            if metric.computation == "first":
-                # a first record depends on every earlier one
-                values = SQL(", ").join(
-                    SQL(
-                        "(%s, '-infinity'::date, %s::date)",
-                        index,
-                        date_to + one_day + one_day,
-                    )
-                    for index, (_date_from, date_to) in enumerate(metric_periods)
-                )
-            # the columns the figure reads, hashed: a change within the
-            # transaction that made the previous check is seen too
-            row_sql = SQL(", ").join(
-                SQL("r.%s", SQL.identifier(name))
-                for name in self._clawback_columns(metric, Model)
+        logged = (
+            self.env["sales.performance.metric.change"]
+            .sudo()
+            ._stamps(list(dict.fromkeys(ranges.values())))
+        )
+        stamps = {
+            f"{metric.id}:{date_from}:{date_to}": (
+                f"{logged[ranges[metric, date_from, date_to]]}:{metric.write_date}"
             )
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT p.idx, count(r.id), max(r.write_date)::text,
-                           sum(hashtext(concat_ws('|', %s))::bigint)
-                      FROM (VALUES %s) AS p(idx, start, stop)
-                 LEFT JOIN %s r ON r.%s >= p.start AND r.%s < p.stop
-                  GROUP BY p.idx
-                    """,
-                    row_sql,
-                    values,
-                    SQL.identifier(Model._table),
-                    SQL.identifier(column),
-                    SQL.identifier(column),
-                )
-            )
-            edited = metric.write_date and str(metric.write_date)
-            for index, count, last, digest in rows:
-                date_from, date_to = metric_periods[index]
-                key = f"{metric.id}:{date_from}:{date_to}"
-                stamps[key] = f"{count}:{last}:{digest}:{edited}"
+            for metric, date_from, date_to in periods
+        }
         tables = [
             self.env[model]._table
             for model in (
@@ -719,37 +689,6 @@ class SalesPerformanceIncentiveStatement(models.Model):
         stamps["*"] = stamp
         return stamps
 
-    @api.model
-    def _clawback_columns(self, metric, Model):
-        """The stored columns of ``Model`` that the figures of ``metric``
-        read: its date, amount, salesperson, team and key fields and the
-        fields its domain filters on (their first step)."""
-        names = {"id"}
-        names.update(
-            field.name
-            for field in (
-                metric.date_field_id,
-                metric.sum_field_id,
-                metric.user_field_id,
-                metric.team_field_id,
-                metric.key_field_id,
-            )
-            if field
-        )
-        names.update(
-            condition.field_expr.split(".")[0]
-            for condition in Domain(metric._parse_domain()).iter_conditions()
-        )
-        for name in ("active", "state", "company_id", "currency_id"):
-            names.add(name)
-        return sorted(
-            name
-            for name in names
-            if name in Model._fields
-            and Model._fields[name].store
-            and Model._fields[name].column_type
-        )
-
     def _clawback_origins(self, origin_domain):
         """The origin lines to check again for the statements ``self``: only
         those of the periods whose documents changed since the previous
@@ -764,7 +703,18 @@ class SalesPerformanceIncentiveStatement(models.Model):
                 origin_domain, ["metric_id", "date_from:day", "date_to:day"]
             )
         ]
-        current = self._clawback_fingerprints(periods)
+        # the statements' own periods too: once approved, their lines are
+        # origins of the next check, which then only looks at them again
+        # when their documents changed since these figures were computed
+        own = {
+            (rule.metric_id, statement.date_from, statement.date_to)
+            for statement in self
+            for rule in statement.plan_id.rule_ids
+            if rule.kind in ("commission", "spiff", "bonus") and rule.metric_id
+        }
+        current = self._clawback_fingerprints(
+            list(dict.fromkeys([*periods, *sorted(own - set(periods), key=repr)]))
+        )
         self.env.execute_query(
             SQL(
                 "UPDATE %s SET clawback_fingerprint = %s WHERE id = ANY(%s)",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import MissingError
 from odoo.fields import Domain
 from odoo.orm.domains import DomainAnd, DomainCondition
 from odoo.tools import SQL
@@ -31,6 +32,9 @@ MARKS_KEY = "sales_performance.freshness_marks"
 # cr.precommit.data key: the records written, whose groups after the write
 # are taken at commit (when everything is computed and flushed anyway)
 AFTER_KEY = "sales_performance.freshness_after"
+# cr.precommit.data key: the records whose groups before the transaction
+# are marked already (their first write or deletion in it)
+SEEN_KEY = "sales_performance.freshness_seen"
 CRON_XMLID = "sales_performance.ir_cron_recompute_dirty_targets"
 # marks taken by one run of the scheduled action (the rest in the next loop)
 MARKS_PER_RUN = 50_000
@@ -85,18 +89,26 @@ class SalesPerformanceRecomputeQueue(models.Model):
     _order = "id"
     _log_access = False
 
-    metric_id = fields.Many2one(
-        "sales.performance.metric", required=True, ondelete="cascade", readonly=True
+    # plain ids, no foreign keys: every commit that marks groups inserts
+    # rows here, and the foreign-key checks of each row were a third of the
+    # cost of that INSERT; the ids of records deleted since are ignored
+    metric_id = fields.Integer(
+        string="Metric",
+        required=True,
+        readonly=True,
+        help="A sales.performance.metric id.",
     )
     date = fields.Date(required=True, readonly=True, help="The record's day (UTC).")
-    company_id = fields.Many2one(
-        "res.company", required=True, ondelete="cascade", readonly=True
+    company_id = fields.Integer(
+        string="Company", required=True, readonly=True, help="A res.company id."
     )
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", ondelete="cascade", readonly=True
+    user_id = fields.Integer(
+        string="Salesperson",
+        readonly=True,
+        help="A res.users id (none: no salesperson).",
     )
-    team_id = fields.Many2one(
-        "crm.team", string="Sales Team", ondelete="cascade", readonly=True
+    team_id = fields.Integer(
+        string="Sales Team", readonly=True, help="A crm.team id (none: no team)."
     )
     create_date = fields.Datetime(
         readonly=True, default=fields.Datetime.now, help="When the change was marked."
@@ -374,12 +386,38 @@ class SalesPerformanceRecomputeQueue(models.Model):
         if not keys:
             return
         columns = list(zip(*sorted(keys, key=repr), strict=True))
-        # plain INSERT, no ON CONFLICT: a unique index would make concurrent
+        now = fields.Datetime.now()
+        # the scheduled action is triggered once per transaction, as
+        # ir.cron._trigger() does it (a trigger row when the action is
+        # active, the cron workers woken up at commit) but with a row of the
+        # same statement: the ORM create of the trigger was a quarter of what
+        # marking costs a commit
+        trigger = SQL()
+        data = self.env.cr.precommit.data
+        cron_id = None if data.get(TRIGGERED_KEY) else self._cron_id()
+        if cron_id:
+            data[TRIGGERED_KEY] = True
+            trigger = SQL(
+                """, triggered AS (
+                INSERT INTO ir_cron_trigger
+                       (cron_id, call_at, create_uid, create_date, write_uid,
+                        write_date)
+                SELECT id, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM ir_cron WHERE id = %(cron)s AND active
+                )""",
+                cron=cron_id,
+                now=now,
+                uid=self.env.uid,
+            )
+        # plain INSERTs, no ON CONFLICT: a unique index would make concurrent
         # transactions of one salesperson wait for each other (or fail to
-        # serialize); the scheduled action removes the duplicates
+        # serialize); the scheduled action removes the duplicates. The
+        # (metric, day, company) groups go to the change log of the clawback
+        # check too (sales.performance.metric.change), in the same statement.
         self.env.execute_query(
             SQL(
                 """
+                WITH marked AS (
                 INSERT INTO sales_performance_recompute_queue
                        (metric_id, date, company_id, user_id, team_id, create_date)
                 SELECT DISTINCT v.metric_id, v.day, v.company_id, u.user_id,
@@ -394,34 +432,24 @@ class SalesPerformanceRecomputeQueue(models.Model):
                        SELECT s.user_id FROM sales_performance_credit_split s
                         WHERE s.res_model = v.res_model AND s.res_id = v.res_id
                  ) AS u(user_id)
-                 -- marks of records rolled back with a savepoint since they
-                 -- were noted (the marks live until the commit) are dropped
-                 WHERE EXISTS (SELECT 1 FROM res_company c WHERE c.id = v.company_id)
-                   AND EXISTS (SELECT 1 FROM sales_performance_metric m
-                                WHERE m.id = v.metric_id)
-                   AND (u.user_id IS NULL
-                        OR EXISTS (SELECT 1 FROM res_users r WHERE r.id = u.user_id))
-                   AND (v.team_id IS NULL
-                        OR EXISTS (SELECT 1 FROM crm_team t WHERE t.id = v.team_id))
+                 -- no check that the ids still exist (no foreign keys): the
+                 -- scheduled action ignores those of records deleted since
+             RETURNING metric_id, date, company_id
+                )%s
+                INSERT INTO sales_performance_metric_change
+                       (metric_id, date, company_id)
+                SELECT DISTINCT metric_id, date, company_id FROM marked
                 """,
-                fields.Datetime.now(),
+                now,
                 *(bulk.array_literal(column) for column in columns),
+                trigger,
             )
         )
-        self._trigger_once()
+        if cron_id:
+            self.env.cr.postcommit.add(self.env["ir.cron"].sudo()._notifydb)
         # what reading the records computed (the transaction was flushed
         # before the precommit hooks run)
         self.env.flush_all()
-
-    @api.model
-    def _trigger_once(self):
-        data = self.env.cr.precommit.data
-        if data.get(TRIGGERED_KEY):
-            return
-        data[TRIGGERED_KEY] = True
-        cron_id = self._cron_id()
-        if cron_id:
-            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     @api.model
     @tools.ormcache()
@@ -475,55 +503,101 @@ class SalesPerformanceRecomputeQueue(models.Model):
         return specs
 
     @api.model
+    def _pending(self):
+        """The marks of this transaction (``MARKS_KEY``), the records to mark
+        as they are at commit (``AFTER_KEY``: ``{(model, spec ids): ids}``)
+        and the records whose groups before the transaction are known
+        (``SEEN_KEY``: ``{(model, spec id): ids}``), with the commit hook
+        that inserts them registered once."""
+        data = self.env.cr.precommit.data
+        if data.get(MARKS_KEY) is None:
+            data[MARKS_KEY] = set()
+            self.env.cr.precommit.add(self._flush_marks)
+        after = data.setdefault(AFTER_KEY, defaultdict(set))
+        seen = data.setdefault(SEEN_KEY, defaultdict(set))
+        return data[MARKS_KEY], after, seen
+
+    @api.model
     def _mark_created(self, records):
+        """New records have no groups before: their groups are taken at
+        commit, as they are then (nothing computed in the user's create)."""
         specs = self._specs_for(records)
         if specs and records:
-            self._insert_marks(self._keys(records, specs))
+            _marks, after, seen = self._pending()
+            for spec in specs:
+                seen[records._name, spec.id].update(records.ids)
+            after[records._name, tuple(spec.id for spec in specs)].update(records.ids)
         return records
 
     @api.model
+    def _unseen_keys(self, records, specs, seen):
+        """The marks of ``records`` for ``specs``, of the records whose groups
+        before the transaction are not known yet (then they are): the
+        groups of a record before its first write or deletion in the
+        transaction, which later ones do not change (the states in between
+        were never committed)."""
+        keys = []
+        for spec in specs:
+            known = seen[records._name, spec.id]
+            todo = records.browse([i for i in records.ids if i not in known])
+            if todo:
+                known.update(todo.ids)
+                keys += self._keys(todo, (spec,))
+        return keys
+
+    @api.model
     def _write_and_mark(self, records, vals, write):
-        """``write(vals)`` on ``records``, their groups before and after
-        marked when a watched field changes."""
+        """``write(vals)`` on ``records``, their groups before (at their first
+        write in the transaction) and after (at commit) marked when a
+        watched field changes."""
         specs = self._specs_for(records, vals) if records else ()
         if not specs:
             return write(vals)
-        before = self._keys(records, specs)
+        marks, after, seen = self._pending()
+        marks.update(self._unseen_keys(records, specs, seen))
         result = write(vals)
-        self._insert_marks(before)
         # the groups after the write: at commit, on the records as committed
         # (nothing computed in the user's write, several writes noted once)
-        data = self.env.cr.precommit.data
-        after = data.get(AFTER_KEY)
-        if after is None:
-            after = data[AFTER_KEY] = defaultdict(set)
-            if data.get(MARKS_KEY) is None:
-                data[MARKS_KEY] = set()
-                self.env.cr.precommit.add(self._flush_marks)
         after[records._name, tuple(spec.id for spec in specs)].update(records.ids)
         return result
 
     @api.model
     def _after_keys(self):
-        """The marks of the records written in this transaction, as they are
-        now (see ``_write_and_mark``)."""
-        after = self.env.cr.precommit.data.pop(AFTER_KEY, None)
+        """The marks of the records created or written in this transaction,
+        as they are now (see ``_write_and_mark``)."""
+        data = self.env.cr.precommit.data
+        after = data.pop(AFTER_KEY, None)
+        data.pop(SEEN_KEY, None)
         keys = []
         for (model_name, spec_ids), ids in (after or {}).items():
             specs = tuple(
                 spec for spec in self._metric_specs(model_name) if spec.id in spec_ids
             )
-            records = self.env[model_name].browse(sorted(ids)).exists()
-            if specs and records:
+            records = self.env[model_name].browse(sorted(ids))
+            if not specs:
+                continue
+            try:
                 keys += self._keys(records, specs)
+            except MissingError:
+                # some were created in a savepoint rolled back since (the
+                # deleted ones are taken out by _unlink_and_mark): checked
+                # only then, not at every commit
+                keys += self._keys(records.exists(), specs)
         return keys
 
     @api.model
     def _unlink_and_mark(self, records, unlink):
         specs = self._specs_for(records) if records else ()
-        before = self._keys(records, specs) if specs else []
+        if not specs:
+            return unlink()
+        marks, after, seen = self._pending()
+        before = self._unseen_keys(records, specs, seen)
         result = unlink()
-        self._insert_marks(before)
+        marks.update(before)
+        gone = set(records.ids)
+        for (model_name, _spec_ids), ids in after.items():
+            if model_name == records._name:
+                ids -= gone
         return result
 
     # ------------------------------------------------------------------
@@ -610,7 +684,10 @@ class SalesPerformanceRecomputeQueue(models.Model):
         company_ids = {m[2] for m in marks}
         Metric = self.env["sales.performance.metric"].sudo()
         onward = set(
-            Metric.browse(metric_ids).filtered(lambda m: m.computation == "first").ids
+            Metric.browse(metric_ids)
+            .exists()
+            .filtered(lambda m: m.computation == "first")
+            .ids
         )
         rows = self.env.execute_query(
             SQL(

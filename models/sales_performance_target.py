@@ -382,17 +382,32 @@ class SalesPerformanceTarget(models.Model):
             )
             for fname in dimensions.TARGET_FIELDS
         )
-        pair = period_overlap.first_overlap(
-            self,
-            SQL(
-                """o.metric_id = t.metric_id AND o.company_id = t.company_id
-                   AND ((t.user_id IS NOT NULL AND o.user_id = t.user_id)
-                        OR (t.user_id IS NULL AND o.user_id IS NULL
-                            AND o.team_id IS NOT DISTINCT FROM t.team_id))
-                   AND %s""",
-                same_dimensions,
+        # one query per kind of assignee present (salesperson, team,
+        # company): each joins on an indexed column, not on an OR of them
+        kinds = (
+            (self.filtered("user_id"), SQL("o.user_id = t.user_id")),
+            (
+                self.filtered(lambda target: not target.user_id and target.team_id),
+                SQL("o.team_id = t.team_id AND o.user_id IS NULL"),
+            ),
+            (
+                self.filtered(lambda target: not (target.user_id or target.team_id)),
+                SQL("o.user_id IS NULL AND o.team_id IS NULL"),
             ),
         )
+        pair = None
+        for targets, same_assignee in kinds:
+            pair = period_overlap.first_overlap(
+                targets,
+                SQL(
+                    """o.metric_id = t.metric_id AND o.company_id = t.company_id
+                       AND %s AND %s""",
+                    same_assignee,
+                    same_dimensions,
+                ),
+            )
+            if pair:
+                break
         if pair:
             target, other = pair
             raise ValidationError(
@@ -588,6 +603,7 @@ class SalesPerformanceTarget(models.Model):
         targets = self.search([("state", "=", "active")])
         _logger.info("Recomputing %s active sales targets", len(targets))
         targets._recompute_batch(with_previous=False)
+        self.env["sales.performance.metric.change"].sudo()._compact()
 
     def _recompute_batch(self, with_previous=False):
         """Recompute achieved, forecast, status (and optionally the previous

@@ -3,7 +3,6 @@ company) groups they may move, the scheduled action recomputes the targets
 of those groups only, and its figures are the full recompute's."""
 
 from datetime import date, datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -11,11 +10,11 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.sales_performance.models.sales_performance_recompute_queue import (
     AFTER_KEY,
     FRESHNESS_OFF,
     MARKS_KEY,
+    SEEN_KEY,
     TRIGGERED_KEY,
 )
 
@@ -85,6 +84,7 @@ class TestFreshness(TargetCommon):
         self.env.flush_all()
         self.env.cr.precommit.data.pop(MARKS_KEY, None)
         self.env.cr.precommit.data.pop(AFTER_KEY, None)
+        self.env.cr.precommit.data.pop(SEEN_KEY, None)
         self.env.cr.execute("DELETE FROM sales_performance_recompute_queue")
         self.env.cr.precommit.data.pop(TRIGGERED_KEY, None)
 
@@ -199,9 +199,9 @@ class TestFreshness(TargetCommon):
         self._assert_equals_full_recompute()
 
     def test_marks_of_a_rolled_back_savepoint_are_dropped(self):
-        """The marks wait for the commit: those of records a savepoint
-        rolled back since (a new team, a new company) are dropped instead of
-        failing the whole commit on their foreign keys."""
+        """The marks wait for the commit: a record a savepoint rolled back
+        since (an order of a new team) leaves no mark, and nothing makes the
+        commit fail (the queue has no foreign keys)."""
         sales = self.metric_confirmed_sales.id
         with freeze_time("2026-03-10 12:00:00"):
             kept = self._draft_order(self.user_alice, self.team_1, 100.0)
@@ -281,8 +281,31 @@ class TestFreshness(TargetCommon):
     def test_hooks_switched_off(self):
         with freeze_time("2026-03-10 12:00:00"):
             order = self._draft_order(self.user_alice, self.team_1, 200.0)
+            self._clear()
             order.with_context(**{FRESHNESS_OFF: True}).action_confirm()
         self.assertEqual(self._marks(), set())
+
+    def test_a_record_created_and_changed_is_marked_as_committed(self):
+        """Created, then confirmed in the same transaction: its group is
+        taken at commit, as it is then (the draft in between never counted);
+        the groups before a record's first write are kept, and later writes
+        of the transaction add none of their intermediate states."""
+        sales = self.metric_confirmed_sales.id
+        day = date(2026, 3, 10)
+        with freeze_time("2026-03-10 12:00:00"):
+            order = self._draft_order(self.user_alice, self.team_1, 200.0)
+            order.with_context(**{FRESHNESS_OFF: True}).action_confirm()
+            self.assertIn(
+                (sales, day, self.user_alice.id, self.team_1.id), self._marks()
+            )
+            self._clear()
+            # bob, then carol, then bob again: alice (before) and bob (after)
+            # only, carol was never committed
+            order.user_id = self.user_bob
+            order.user_id = self.user_carol
+            order.user_id = self.user_bob
+            users = {user for metric, _d, user, _t in self._marks() if metric == sales}
+        self.assertEqual(users, {self.user_alice.id, self.user_bob.id})
 
     # ------------------------------------------------------------------
     # Opportunities, invoices, activities, collections, splits
@@ -488,29 +511,32 @@ class TestFreshness(TargetCommon):
     # Trigger, access
     # ------------------------------------------------------------------
     def test_trigger_once_per_transaction(self):
-        calls = []
-        original = IrCron._trigger
-
-        def spy(cron, at=None):
-            calls.append(cron.id)
-            return original(cron, at)
-
+        """Two orders confirmed in one transaction: at its commit, one INSERT
+        of their marks and one trigger of the scheduled action (a trigger
+        row, as ir.cron._trigger() makes, and the cron workers woken up
+        after the commit)."""
         cron = self.env.ref("sales_performance.ir_cron_recompute_dirty_targets")
-        with (
-            patch.object(IrCron, "_trigger", spy),
-            freeze_time(datetime(2026, 3, 10, 12)),
-        ):
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        with freeze_time(datetime(2026, 3, 10, 12)):
             orders = self._draft_order(
                 self.user_alice, self.team_1, 10.0
             ) | self._draft_order(self.user_bob, self.team_1, 20.0)
-            self.assertEqual(calls, [])
             orders[0].action_confirm()
             orders[1].action_confirm()
-            # at the commit: one INSERT, one trigger
-            self.assertEqual(calls, [])
+            self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
             self.env.flush_all()
             self.env.cr.precommit.run()
-        self.assertEqual(calls, [cron.id])
+            triggers = Trigger.search([("cron_id", "=", cron.id)])
+            self.assertEqual(len(triggers), before + 1)
+            self.assertEqual(
+                triggers.sorted("id")[-1].call_at, datetime(2026, 3, 10, 12)
+            )
+        # the cron workers are woken up after the commit
+        self.assertIn(
+            "_notifydb",
+            [getattr(f, "__name__", "") for f in self.env.cr.postcommit._funcs],
+        )
         metrics = (
             self.metric_confirmed_sales
             | self.metric_new_customers
@@ -524,18 +550,26 @@ class TestFreshness(TargetCommon):
                 for user in (self.user_alice, self.user_bob)
             },
         )
-        self.assertTrue(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        )
+
+    def test_an_inactive_scheduled_action_is_not_triggered(self):
+        cron = self.env.ref("sales_performance.ir_cron_recompute_dirty_targets")
+        cron.active = False
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        with freeze_time(datetime(2026, 3, 10, 12)):
+            self._draft_order(self.user_alice, self.team_1, 10.0).action_confirm()
+            self.assertTrue(self._marks())
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
 
     def test_queue_access(self):
         with freeze_time("2026-03-10 12:00:00"):
             self._draft_order(self.user_alice, self.team_1, 10.0).action_confirm()
         self.env.flush_all()
+        self.Queue._flush_marks()
         with self.assertRaises(AccessError):
             self.Queue.with_user(self.user_alice).search([])
         marks = self.Queue.with_user(self.user_manager).search([])
         self.assertTrue(marks)
-        self.assertEqual(marks.company_id, self.company_a)
+        self.assertEqual(set(marks.mapped("company_id")), {self.company_a.id})
         with self.assertRaises(AccessError):
             marks.with_user(self.user_manager).unlink()

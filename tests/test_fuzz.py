@@ -220,7 +220,8 @@ class TestFuzzRpc(IncentiveCommon, HttpCase):
         for name, max_id in before.items():
             Model = env[name].with_context(active_test=False)
             records = Model.search([("id", ">", max_id)], order="id")
-            if "company_id" in Model._fields:
+            company_field = Model._fields.get("company_id")
+            if company_field and company_field.type == "many2one":
                 other = records.filtered(lambda r: r.company_id == cls.company_b)
                 if other:
                     cls.other_company_ids[name] = other[0].id

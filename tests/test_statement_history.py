@@ -1,7 +1,9 @@
 """Statements do not slow down with history: the clawback check of a new
 statement looks again only at the earlier periods whose documents changed
 since the previous check (a fingerprint of each period's documents), and
-still sees every late change, also one made in the same transaction.
+still sees every late change, also one made in the same transaction. What
+changed is read from the change log the freshness hooks keep
+(``sales.performance.metric.change``), not from the documents themselves.
 
 January 2031 (tests/common.py IncentiveCommon): sp1 wins 50,000 + 40,000 =
 90,000 against a target of 100,000; a flat commission by attainment pays 5 %
@@ -9,12 +11,14 @@ in the 80-100 % band: 4,500. Losing the 40,000 deal takes back 40,000 x 5 % =
 2,000.
 """
 
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import FEB, JAN, IncentiveCommon
+from .common import FEB, JAN, PERF_MANAGER, SALESMAN, IncentiveCommon
+from .test_migrations import _migration
 
 MAR = (date(2031, 3, 1), date(2031, 3, 31))
 APR = (date(2031, 4, 1), date(2031, 4, 30))
@@ -59,15 +63,17 @@ class TestStatementHistory(IncentiveCommon):
     def test_unchanged_periods_are_not_read_again(self):
         jan = self._approve(JAN)
         self.assertEqual(jan.amount_total, 4500.0)
-        # February: January was never checked, it is
+        # February: January's figures were computed with its statement and
+        # its documents did not change since: not read again
         feb, seen = self._generate_watching(FEB)
-        self.assertIn(JAN, seen)
-        feb.with_user(self.leader).action_confirm()
-        feb.with_user(self.leader).action_approve()
-        # March: January did not change since February's check, February is new
-        march, seen = self._generate_watching(MAR)
         self.assertNotIn(JAN, seen)
         self.assertIn(FEB, seen)
+        feb.with_user(self.leader).action_confirm()
+        feb.with_user(self.leader).action_approve()
+        # March: neither January nor February changed since (February's
+        # figures are those of its own statement)
+        march, seen = self._generate_watching(MAR)
+        self.assertEqual(set(seen), {MAR})
         self.assertFalse(self._clawbacks(march))
         # recomputing the draft statement looks at the same periods again
         with patch.object(self.Plan, "_achieved_by_user", autospec=True) as spy:
@@ -119,3 +125,120 @@ class TestStatementHistory(IncentiveCommon):
         self.assertEqual(len(clawback), 1)
         self.assertEqual(clawback.origin_line_id.statement_id, jan)
         self.assertAlmostEqual(clawback.amount, -2000.0)
+
+    def test_a_change_in_another_period_reads_only_that_period(self):
+        self._approve(JAN)
+        self._approve(FEB)
+        # a deal won in February: January stays unchanged
+        self._won_lead(self.sp1, 7000, datetime(2031, 2, 10, 12))
+        march, seen = self._generate_watching(MAR)
+        self.assertIn(FEB, seen)
+        self.assertNotIn(JAN, seen)
+        self.assertFalse(self._clawbacks(march))
+
+    def test_the_log_keeps_one_row_a_day(self):
+        Change = self.env["sales.performance.metric.change"]
+        Queue = self.env["sales.performance.recompute.queue"]
+        Queue._flush_marks()
+        day = date(2031, 1, 20)
+        before = Change.search_count([("metric_id", "=", self.metric_won.id)])
+        # three changes of the 40,000 deal of 20 January, three commits
+        for revenue in (41000, 42000, 43000):
+            self.lead_sp1_b.expected_revenue = revenue
+            Queue._flush_marks()
+        rows = Change.search(
+            [("metric_id", "=", self.metric_won.id), ("date", "=", day)]
+        )
+        self.assertGreaterEqual(len(rows), 3)
+        self.assertEqual(set(rows.mapped("company_id")), {self.company.id})
+        key = (self.metric_won.id, JAN[0], date(2031, 2, 1))
+        stamp = Change._stamps([key])[key]
+        # the hourly recompute compacts the log
+        Target = type(self.env["sales.performance.target"])
+        with patch.object(Target, "_recompute_batch", autospec=True):
+            self.env["sales.performance.target"]._cron_recompute()
+        kept = Change.search(
+            [("metric_id", "=", self.metric_won.id), ("date", "=", day)]
+        )
+        # the latest row of the day is kept, the stamp changed once
+        self.assertEqual(kept, rows.sorted("id")[-1:])
+        self.assertNotEqual(Change._stamps([key])[key], stamp)
+        self.assertLessEqual(
+            Change.search_count([("metric_id", "=", self.metric_won.id)]),
+            before + 1,
+        )
+        # and stays what it is until the next change
+        stamp = Change._stamps([key])[key]
+        Change._compact()
+        self.assertEqual(Change._stamps([key])[key], stamp)
+
+    def test_1_6_0_upgrade_checks_the_whole_history_once(self):
+        """Fingerprints stored by 19.0.1.5.0 hashed the documents: the
+        migration clears them, the next statement checks every earlier
+        period again, the one after only what changed."""
+        self._approve(JAN)
+        feb = self._approve(FEB)
+        self.assertTrue(feb.clawback_fingerprint)
+        migration = _migration("19.0.1.6.0", "post-migration.py")
+        migration.migrate(self.env.cr, "19.0.1.5.0")
+        self.env.invalidate_all()
+        self.assertFalse(feb.clawback_fingerprint)
+        march, seen = self._generate_watching(MAR)
+        self.assertIn(JAN, seen)
+        self.assertIn(FEB, seen)
+        march.with_user(self.leader).action_confirm()
+        march.with_user(self.leader).action_approve()
+        _april, seen = self._generate_watching(APR)
+        self.assertEqual(set(seen), {APR})
+        # idempotent; a fresh install runs nothing
+        migration.migrate(self.env.cr, "19.0.1.5.0")
+        self.assertIsNone(migration.migrate(self.env.cr, None))
+
+    def test_1_6_0_drops_the_foreign_keys_of_the_queue(self):
+        """Until 19.0.1.5.0 the queue's columns were many2one fields with a
+        foreign key each: the migration drops them, the rows stay."""
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE sales_performance_recompute_queue ADD CONSTRAINT"
+            " sp_test_queue_team_fkey FOREIGN KEY (team_id) REFERENCES crm_team(id)"
+        )
+        cr.execute(
+            "INSERT INTO sales_performance_recompute_queue"
+            " (metric_id, date, company_id, team_id) VALUES (%s, %s, %s, %s)"
+            " RETURNING id",
+            [self.metric_won.id, date(2031, 1, 5), self.company.id, self.team.id],
+        )
+        (row_id,) = cr.fetchone()
+        migration = _migration("19.0.1.6.0", "pre-migration.py")
+        self.assertEqual(migration.drop_foreign_keys(cr), ["sp_test_queue_team_fkey"])
+        # no foreign key any more: an unknown team id is taken
+        cr.execute(
+            "INSERT INTO sales_performance_recompute_queue"
+            " (metric_id, date, company_id, team_id) VALUES (%s, %s, %s, -1)",
+            [self.metric_won.id, date(2031, 1, 5), self.company.id],
+        )
+        cr.execute(
+            "SELECT team_id FROM sales_performance_recompute_queue WHERE id = %s",
+            [row_id],
+        )
+        self.assertEqual(cr.fetchone(), (self.team.id,))
+        self.assertEqual(migration.drop_foreign_keys(cr), [])
+        self.assertIsNone(migration.migrate(cr, None))
+
+    def test_the_log_is_read_by_managers_of_its_companies_only(self):
+        Change = self.env["sales.performance.metric.change"]
+        self.lead_sp1_b.expected_revenue = 41000
+        self.env["sales.performance.recompute.queue"]._flush_marks()
+        self.env.cr.execute(
+            "INSERT INTO sales_performance_metric_change (metric_id, date, company_id)"
+            " VALUES (%s, %s, %s)",
+            [self.metric_won.id, date(2031, 1, 20), self.company_b.id],
+        )
+        manager = self._new_user("sp_log_manager", f"{SALESMAN},{PERF_MANAGER}")
+        with self.assertRaises(AccessError):
+            Change.with_user(self.sp1).search([])
+        rows = Change.with_user(manager).search([])
+        self.assertTrue(rows)
+        self.assertEqual(set(rows.mapped("company_id")), {self.company.id})
+        with self.assertRaises(AccessError):
+            rows.with_user(manager).unlink()
