@@ -24,15 +24,12 @@ class SalesPerformanceMetricChange(models.Model):
     # plain ids, no foreign keys (inserted with the recompute queue's rows,
     # see sales.performance.recompute.queue)
     metric_id = fields.Integer(
-        string="Metric",
         required=True,
         readonly=True,
         help="A sales.performance.metric id.",
     )
     date = fields.Date(required=True, readonly=True, help="The record's day (UTC).")
-    company_id = fields.Integer(
-        string="Company", required=True, readonly=True, help="A res.company id."
-    )
+    company_id = fields.Integer(required=True, readonly=True, help="A res.company id.")
 
     _metric_date_idx = models.Index("(metric_id, date, id)")
 

@@ -93,15 +93,12 @@ class SalesPerformanceRecomputeQueue(models.Model):
     # rows here, and the foreign-key checks of each row were a third of the
     # cost of that INSERT; the ids of records deleted since are ignored
     metric_id = fields.Integer(
-        string="Metric",
         required=True,
         readonly=True,
         help="A sales.performance.metric id.",
     )
     date = fields.Date(required=True, readonly=True, help="The record's day (UTC).")
-    company_id = fields.Integer(
-        string="Company", required=True, readonly=True, help="A res.company id."
-    )
+    company_id = fields.Integer(required=True, readonly=True, help="A res.company id.")
     user_id = fields.Integer(
         string="Salesperson",
         readonly=True,
