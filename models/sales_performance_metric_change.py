@@ -2,10 +2,12 @@
 check of the incentive statements.
 
 Every transaction that marks groups for recompute (see
-``sales.performance.recompute.queue._flush_marks``) also appends one row per
-(metric, day, company) it touched, in the same statement. The rows are never
-updated (no row lock for concurrent transactions of the same day to wait
-for); the scheduled action keeps the latest row of each group. A statement
+``sales.performance.recompute.queue._flush_marks``) adds rows to the queue;
+the scheduled action that takes them appends one row per (metric, day,
+company) here, in the same statement. The rows are never updated (no row
+lock for concurrent transactions of the same day to wait for); the hourly
+recompute keeps the latest row of each group. The stamps read the queue
+too: a change is seen before the scheduled action took it. A statement
 remembers the rows of the periods it checked (their count and a hash of
 their ids): a period is looked at again only when rows came or went since,
 whatever the length of the history of documents.
@@ -72,14 +74,20 @@ class SalesPerformanceMetricChange(models.Model):
             SQL("(%s, %s, %s::date, %s::date)", index, metric_id, start, stop)
             for index, (metric_id, start, stop) in enumerate(periods)
         )
+        # the rows of the log and the marks the scheduled action did not
+        # take yet (it moves them here: the stamp changes once more)
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT p.idx, count(c.id),
-                       coalesce(sum(hashtext(c.id::text)::bigint), 0)
+                SELECT p.idx, count(c.tag),
+                       coalesce(sum(hashtext(c.tag)::bigint), 0)
                   FROM (VALUES %s) AS p(idx, metric_id, start, stop)
-             LEFT JOIN %s c ON c.metric_id = p.metric_id
-                           AND c.date >= p.start AND c.date < p.stop
+             LEFT JOIN (SELECT id::text AS tag, metric_id, date FROM %s
+                         UNION ALL
+                        SELECT 'q' || id, metric_id, date
+                          FROM sales_performance_recompute_queue) c
+                    ON c.metric_id = p.metric_id
+                   AND c.date >= p.start AND c.date < p.stop
               GROUP BY p.idx
                 """,
                 values,

@@ -107,6 +107,13 @@ class SalesPerformanceRecomputeQueue(models.Model):
     team_id = fields.Integer(
         string="Sales Team", readonly=True, help="A crm.team id (none: no team)."
     )
+    res_model = fields.Char(
+        string="Split Document Model",
+        readonly=True,
+        help="The document whose credit split applies (its users are marked too "
+        "when the scheduled action takes the row).",
+    )
+    res_id = fields.Integer(string="Split Document", readonly=True)
     create_date = fields.Datetime(
         readonly=True, default=fields.Datetime.now, help="When the change was marked."
     )
@@ -395,7 +402,7 @@ class SalesPerformanceRecomputeQueue(models.Model):
         if cron_id:
             data[TRIGGERED_KEY] = True
             trigger = SQL(
-                """, triggered AS (
+                """WITH triggered AS (
                 INSERT INTO ir_cron_trigger
                        (cron_id, call_at, create_uid, create_date, write_uid,
                         write_date)
@@ -406,40 +413,27 @@ class SalesPerformanceRecomputeQueue(models.Model):
                 now=now,
                 uid=self.env.uid,
             )
-        # plain INSERTs, no ON CONFLICT: a unique index would make concurrent
-        # transactions of one salesperson wait for each other (or fail to
-        # serialize); the scheduled action removes the duplicates. The
-        # (metric, day, company) groups go to the change log of the clawback
-        # check too (sales.performance.metric.change), in the same statement.
+        # one plain INSERT, no ON CONFLICT: a unique index would make
+        # concurrent transactions of one salesperson wait for each other (or
+        # fail to serialize); the scheduled action removes the duplicates,
+        # adds the users of the documents' credit splits and keeps the
+        # (metric, day, company) groups in the change log of the clawback
+        # check (sales.performance.metric.change). No check that the ids
+        # still exist (no foreign keys): it ignores those of deleted records.
         self.env.execute_query(
             SQL(
                 """
-                WITH marked AS (
+                %s
                 INSERT INTO sales_performance_recompute_queue
-                       (metric_id, date, company_id, user_id, team_id, create_date)
-                SELECT DISTINCT v.metric_id, v.day, v.company_id, u.user_id,
-                       v.team_id, %s
+                       (metric_id, date, company_id, user_id, team_id, res_model,
+                        res_id, create_date)
+                SELECT *, %s
                   FROM unnest(%s::int[], %s::date[], %s::int[], %s::int[], %s::int[],
                               %s::varchar[], %s::int[])
-                       AS v(metric_id, day, company_id, user_id, team_id, res_model,
-                            res_id)
-                 CROSS JOIN LATERAL (
-                       SELECT v.user_id
-                        UNION
-                       SELECT s.user_id FROM sales_performance_credit_split s
-                        WHERE s.res_model = v.res_model AND s.res_id = v.res_id
-                 ) AS u(user_id)
-                 -- no check that the ids still exist (no foreign keys): the
-                 -- scheduled action ignores those of records deleted since
-             RETURNING metric_id, date, company_id
-                )%s
-                INSERT INTO sales_performance_metric_change
-                       (metric_id, date, company_id)
-                SELECT DISTINCT metric_id, date, company_id FROM marked
                 """,
+                trigger,
                 now,
                 *(bulk.array_literal(column) for column in columns),
-                trigger,
             )
         )
         if cron_id:
@@ -609,13 +603,31 @@ class SalesPerformanceRecomputeQueue(models.Model):
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         # the marks of this very transaction first
         self._flush_marks()
+        # the marks taken, with the users of the documents' credit splits,
+        # and their (metric, day, company) groups kept in the change log
         marks = self.env.execute_query(
             SQL(
                 """
+                WITH taken AS (
                 DELETE FROM sales_performance_recompute_queue
                  WHERE id IN (SELECT id FROM sales_performance_recompute_queue
                                ORDER BY id LIMIT %s)
-             RETURNING metric_id, date, company_id, user_id, team_id
+             RETURNING metric_id, date, company_id, user_id, team_id, res_model,
+                       res_id
+                ), logged AS (
+                INSERT INTO sales_performance_metric_change
+                       (metric_id, date, company_id)
+                SELECT DISTINCT metric_id, date, company_id FROM taken
+                )
+                SELECT DISTINCT t.metric_id, t.date, t.company_id, u.user_id,
+                       t.team_id
+                  FROM taken t
+                 CROSS JOIN LATERAL (
+                       SELECT t.user_id
+                        UNION
+                       SELECT s.user_id FROM sales_performance_credit_split s
+                        WHERE s.res_model = t.res_model AND s.res_id = t.res_id
+                 ) AS u(user_id)
                 """,
                 limit,
             )

@@ -90,12 +90,22 @@ class TestFreshness(TargetCommon):
 
     def _marks(self):
         """The marks of company A: {(metric, day, user, team)}, those of the
-        transaction inserted first (as its commit does)."""
+        transaction inserted first (as its commit does), with the users of
+        the documents' credit splits (as the scheduled action takes them)."""
         self.env.flush_all()
         self.Queue._flush_marks()
         self.env.cr.execute(
-            "SELECT metric_id, date, user_id, team_id"
-            " FROM sales_performance_recompute_queue WHERE company_id = %s",
+            """
+            SELECT DISTINCT q.metric_id, q.date, u.user_id, q.team_id
+              FROM sales_performance_recompute_queue q
+             CROSS JOIN LATERAL (
+                   SELECT q.user_id
+                    UNION
+                   SELECT s.user_id FROM sales_performance_credit_split s
+                    WHERE s.res_model = q.res_model AND s.res_id = q.res_id
+             ) AS u(user_id)
+             WHERE q.company_id = %s
+            """,
             [self.company_a.id],
         )
         return set(self.env.cr.fetchall())
