@@ -1252,8 +1252,12 @@ def main(argv=None):
                 lines,
                 f"  {label}: {'OK' if not diffs else f'{len(diffs)} differences'}",
             )
-            for key, ref, val in diffs[:5]:
-                log(lines, f"    {key}: {ref} != {val}")
+            for diff in diffs[:5]:
+                if isinstance(diff, tuple) and len(diff) == 3:
+                    key, ref, val = diff
+                    log(lines, f"    {key}: {ref} != {val}")
+                else:
+                    log(lines, f"    {diff}")
             agree = agree and not diffs
         nonzero = sum(1 for v in floor.values() if v)
         nonzero_teams = sum(1 for v in floor_teams.values() if v)
