@@ -638,18 +638,20 @@ class SalesPerformanceIncentivePlan(models.Model):
             self.env["sales.performance.target"]
             .sudo()
             ._read_group(
-                [
-                    ("team_id", "in", list(team_ids)),
-                    ("user_id", "=", False),
-                    ("metric_id", "in", list(metric_ids)),
-                    ("company_id", "=", self.company_id.id),
-                    ("date_from", ">=", date_from),
-                    ("date_to", "<=", date_to),
-                    ("state", "in", ["active", "closed"]),
-                    *self.env["sales.performance.target"]._summable_domain(
-                        date_from, date_to
-                    ),
-                ],
+                Domain(
+                    [
+                        ("team_id", "in", list(team_ids)),
+                        ("user_id", "=", False),
+                        ("metric_id", "in", list(metric_ids)),
+                        ("company_id", "=", self.company_id.id),
+                        ("date_from", ">=", date_from),
+                        ("date_to", "<=", date_to),
+                        ("state", "in", ["active", "closed"]),
+                    ]
+                )
+                & self.env["sales.performance.target"]._summable_domain(
+                    date_from, date_to
+                ),
                 ["team_id", "metric_id"],
                 ["target_value:sum"],
             )

@@ -23,8 +23,8 @@ class SalesPerformanceMetricChange(models.Model):
     _order = "id"
     _log_access = False
 
-    # plain ids, no foreign keys (inserted with the recompute queue's rows,
-    # see sales.performance.recompute.queue)
+    # plain ids, no foreign keys, as in the recompute queue the scheduled
+    # action takes these rows from (sales.performance.recompute.queue)
     metric_id = fields.Integer(
         required=True,
         readonly=True,

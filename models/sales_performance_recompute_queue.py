@@ -369,20 +369,15 @@ class SalesPerformanceRecomputeQueue(models.Model):
         """Keep the marks ``keys`` (see ``_keys``) for the end of the
         transaction: they are inserted with one statement when it commits
         (``_flush_marks``, a precommit hook), whatever the number of writes."""
-        if not keys:
-            return
-        data = self.env.cr.precommit.data
-        pending = data.get(MARKS_KEY)
-        if pending is None:
-            pending = data[MARKS_KEY] = set()
-            self.env.cr.precommit.add(self._flush_marks)
-        pending.update(keys)
+        if keys:
+            self._pending()[0].update(keys)
 
     @api.model
     def _flush_marks(self):
-        """Insert the marks of this transaction with one statement, the users
-        of the documents' credit splits included, and trigger the scheduled
-        action (once per transaction)."""
+        """Insert the marks of this transaction (those noted and those of the
+        records created or written, as they are now) with one statement that
+        also triggers the scheduled action (once per transaction); the
+        scheduled action adds the users of the documents' credit splits."""
         self.env.flush_all()
         after = self._after_keys()
         keys = self.env.cr.precommit.data.pop(MARKS_KEY, None)
@@ -527,13 +522,18 @@ class SalesPerformanceRecomputeQueue(models.Model):
         groups of a record before its first write or deletion in the
         transaction, which later ones do not change (the states in between
         were never committed)."""
-        keys = []
+        # the specs grouped by the records still to mark (usually all the
+        # specs on the same records: one pass over them)
+        todo = defaultdict(list)
         for spec in specs:
             known = seen[records._name, spec.id]
-            todo = records.browse([i for i in records.ids if i not in known])
-            if todo:
-                known.update(todo.ids)
-                keys += self._keys(todo, (spec,))
+            ids = tuple(i for i in records.ids if i not in known)
+            if ids:
+                known.update(ids)
+                todo[ids].append(spec)
+        keys = []
+        for ids, todo_specs in todo.items():
+            keys += self._keys(records.browse(ids), tuple(todo_specs))
         return keys
 
     @api.model
@@ -564,9 +564,9 @@ class SalesPerformanceRecomputeQueue(models.Model):
             specs = tuple(
                 spec for spec in self._metric_specs(model_name) if spec.id in spec_ids
             )
-            records = self.env[model_name].browse(sorted(ids))
             if not specs:
                 continue
+            records = self.env[model_name].browse(sorted(ids))
             try:
                 keys += self._keys(records, specs)
             except MissingError:
