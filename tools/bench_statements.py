@@ -110,9 +110,9 @@ def run(env, data, targets, log):
 
 
 def _flat_plan(env, data):
-    invoiced = env.ref("sales_performance.metric_invoiced_revenue")
     """This addon's plan with the same flat rule as the OCA commission:
     RATE % of the invoiced revenue of each salesperson."""
+    invoiced = env.ref("sales_performance.metric_invoiced_revenue")
     plan = env["sales.performance.incentive.plan"].create(
         {
             "name": "Bench flat commission (as OCA)",
