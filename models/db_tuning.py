@@ -36,7 +36,10 @@ def jit_off(cr):
     conversion subqueries), so PostgreSQL compiles them with LLVM for longer
     than they take to run. Measured on the medium benchmark (14,400 targets,
     2-core VM, 2026-12-01): a full recompute took 0.91 s with JIT off and
-    1.33 s with it on (best of three each)."""
+    1.33 s with it on (best of three each). The same for the scheduled
+    action's statement that takes the queue's marks (a credit split lookup
+    per mark, estimated at 50,000 marks): 138 ms with JIT, 63 ms without
+    (5,824 marks of the incremental benchmark)."""
     cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
     previous = cr.fetchone()[0]
     try:

@@ -884,7 +884,7 @@ class SalesPerformanceMetric(models.Model):
         )
         if self.computation == "first":
             rows = self._compute_first_values(
-                Model, base_domain, periods_sql, tz_name, timeline
+                Model, base_domain, periods_sql, tz_name, timeline, bounds
             )
         else:
             fname = self._role_path(self.date_field_id)
@@ -983,12 +983,24 @@ class SalesPerformanceMetric(models.Model):
             raw=raw,
         )
 
-    def _compute_first_values(self, Model, base_domain, periods_sql, tz_name, timeline):
+    def _compute_first_values(
+        self, Model, base_domain, periods_sql, tz_name, timeline, bounds
+    ):
         """Keys whose first matching record (by date) falls in each period,
         credited like any record (split shares, team on the day) from that
         first record: rows ``(period index, company_id, user_id, team_id,
-        count)``. The first records are found once for all the periods."""
-        query = Model._search(base_domain)
+        count)``. The first records are found once for all the periods,
+        among the records before the last period's end of the keys that have
+        a record in the periods (only those can have their first there: a
+        recompute of this month's targets sorts this month's customers'
+        history, not every customer's)."""
+        fname = self._role_path(self.date_field_id)
+        start, stop = min(b[0] for b in bounds), max(b[1] for b in bounds)
+        in_span = Model._search(
+            base_domain & Domain(fname, ">=", start) & Domain(fname, "<", stop)
+        )
+        span_keys = in_span.select(self._key_sql(Model, in_span))
+        query = Model._search(base_domain & Domain(fname, "<", stop))
         doc_user_sql = self._role_sql(Model, query, self.user_field_id)
         doc_team_sql = (
             self._role_sql(Model, query, self.team_field_id)
@@ -1006,7 +1018,9 @@ class SalesPerformanceMetric(models.Model):
             " %(local_day)s AS local_day, %(split_id)s AS split_id"
             " FROM %(from)s WHERE %(where)s"
             " AND %(key)s IS NOT NULL AND %(day)s IS NOT NULL"
+            " AND %(key)s IN (%(span_keys)s)"
             " ORDER BY %(company)s, %(key)s, %(day)s, %(id)s",
+            span_keys=span_keys,
             company=company_sql,
             key=key_sql,
             user=doc_user_sql,

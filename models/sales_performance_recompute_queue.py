@@ -17,7 +17,7 @@ from odoo.fields import Domain
 from odoo.orm.domains import DomainAnd, DomainCondition
 from odoo.tools import SQL
 
-from . import bulk
+from . import bulk, db_tuning
 from .sales_performance_credit_split import SPLIT_MODELS
 
 _logger = logging.getLogger(__name__)
@@ -604,34 +604,11 @@ class SalesPerformanceRecomputeQueue(models.Model):
         # the marks of this very transaction first
         self._flush_marks()
         # the marks taken, with the users of the documents' credit splits,
-        # and their (metric, day, company) groups kept in the change log
-        marks = self.env.execute_query(
-            SQL(
-                """
-                WITH taken AS (
-                DELETE FROM sales_performance_recompute_queue
-                 WHERE id IN (SELECT id FROM sales_performance_recompute_queue
-                               ORDER BY id LIMIT %s)
-             RETURNING metric_id, date, company_id, user_id, team_id, res_model,
-                       res_id
-                ), logged AS (
-                INSERT INTO sales_performance_metric_change
-                       (metric_id, date, company_id)
-                SELECT DISTINCT metric_id, date, company_id FROM taken
-                )
-                SELECT DISTINCT t.metric_id, t.date, t.company_id, u.user_id,
-                       t.team_id
-                  FROM taken t
-                 CROSS JOIN LATERAL (
-                       SELECT t.user_id
-                        UNION
-                       SELECT s.user_id FROM sales_performance_credit_split s
-                        WHERE s.res_model = t.res_model AND s.res_id = t.res_id
-                 ) AS u(user_id)
-                """,
-                limit,
-            )
-        )
+        # and their (metric, day, company) groups kept in the change log;
+        # without JIT (see db_tuning.jit_off: the split lookup per mark is
+        # estimated far above what it costs)
+        with db_tuning.jit_off(self.env.cr):
+            marks = self._take_marks(limit)
         if not marks:
             return 0
         marks = sorted(set(marks), key=repr)
@@ -659,6 +636,40 @@ class SalesPerformanceRecomputeQueue(models.Model):
             # more marks came in meanwhile: the job loops at once
             self.env["ir.cron"]._commit_progress(len(marks), remaining=remaining)
         return len(targets)
+
+    @api.model
+    def _take_marks(self, limit):
+        """Delete up to ``limit`` marks (the oldest first) and return their
+        groups ``[(metric id, day, company id, user id, team id)]``, with the
+        users of the documents' credit splits; their (metric, day, company)
+        groups are kept in the change log (one statement)."""
+        return self.env.execute_query(
+            SQL(
+                """
+                WITH taken AS (
+                DELETE FROM sales_performance_recompute_queue
+                 WHERE id IN (SELECT id FROM sales_performance_recompute_queue
+                               ORDER BY id LIMIT %s)
+             RETURNING metric_id, date, company_id, user_id, team_id, res_model,
+                       res_id
+                ), logged AS (
+                INSERT INTO sales_performance_metric_change
+                       (metric_id, date, company_id)
+                SELECT DISTINCT metric_id, date, company_id FROM taken
+                )
+                SELECT DISTINCT t.metric_id, t.date, t.company_id, u.user_id,
+                       t.team_id
+                  FROM taken t
+                 CROSS JOIN LATERAL (
+                       SELECT t.user_id
+                        UNION
+                       SELECT s.user_id FROM sales_performance_credit_split s
+                        WHERE s.res_model = t.res_model AND s.res_id = t.res_id
+                 ) AS u(user_id)
+                """,
+                limit,
+            )
+        )
 
     @api.model
     def _put_back(self, marks):
