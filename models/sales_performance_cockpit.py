@@ -263,7 +263,7 @@ class SalesPerformanceCockpit(models.AbstractModel):
     def _cockpit_targets(self, ctx, scope):
         """The active and closed targets of the salespeople, the teams and
         the company overlapping the trend periods, read as the caller
-        (record rules apply) with one ``_read_group``."""
+        (record rules apply) with one grouped query."""
         trend = self._trend_periods(ctx["date_from"], ctx["date_to"])
         ctx["trend"] = trend
         team_ids = scope["teams"].ids
@@ -279,51 +279,66 @@ class SalesPerformanceCockpit(models.AbstractModel):
             & assignee
         )
         Target = self.env["sales.performance.target"]
-        groups = Target._read_group(
-            domain,
-            groupby=[
+        # grouped in SQL on the rules-filtered query, read as plain ids (a
+        # _read_group made records of every group's values: 1.2 s of Python
+        # for the 46,200 groups of 1,000 salespeople)
+        query = Target._search(domain)
+        group_sql = [
+            Target._field_to_sql(query.table, fname, query)
+            for fname in (
                 "user_id",
                 "team_id",
                 "metric_id",
-                "date_from:day",
-                "date_to:day",
+                "date_from",
+                "date_to",
                 *target_dimensions.TARGET_FIELDS,
-            ],
-            aggregates=[
-                "target_value:sum",
-                "achieved_value:sum",
-                "expected_value:sum",
-                "id:array_agg",
-            ],
+            )
+        ]
+
+        def total(fname):
+            return SQL(
+                "SUM(%s)::float8", Target._field_to_sql(query.table, fname, query)
+            )
+
+        groups = self.env.execute_query(
+            SQL(
+                "SELECT %s, %s, %s, %s, array_agg(%s ORDER BY %s) FROM %s"
+                " WHERE %s GROUP BY %s",
+                SQL(", ").join(group_sql),
+                total("target_value"),
+                total("achieved_value"),
+                total("expected_value"),
+                SQL.identifier(query.table, "id"),
+                SQL.identifier(query.table, "id"),
+                query.from_clause,
+                query.where_clause or SQL("TRUE"),
+                SQL(", ").join(group_sql),
+            )
         )
-        metrics = self.env["sales.performance.metric"].sudo()
+        Metric = self.env["sales.performance.metric"].sudo()
+        metric_ids = set()
         rows = []
         # targets of different dimensions never add up: the rows of the
         # dimensions asked for, and the other dimension sets to choose from
         dimension_count = len(target_dimensions.TARGET_FIELDS)
         available = {}
         for group in groups:
-            user, team, metric, start, end = group[:5]
+            user_id, team_id, metric_id, start, end = group[:5]
             values = group[5 : 5 + dimension_count]
             target, achieved, expected, ids = group[5 + dimension_count :]
             key = target_dimensions.key(
-                {
-                    fname: value.id if isinstance(value, models.BaseModel) else value
-                    for fname, value in zip(
-                        target_dimensions.TARGET_FIELDS, values, strict=True
-                    )
-                }
+                dict(zip(target_dimensions.TARGET_FIELDS, values, strict=True))
             )
             if key and key not in available:
                 available[key] = values
             if key != ctx["dimension_key"]:
                 continue
-            metrics |= metric
+            metric_ids.add(metric_id)
             rows.append(
                 {
-                    "user_id": user.id,
-                    "team_id": team.id,
-                    "metric_id": metric.id,
+                    "user_id": user_id or False,
+                    "team_id": team_id or False,
+                    "metric_id": metric_id,
                     "date_from": start,
                     "date_to": end,
                     "target": target or 0.0,
@@ -332,18 +347,25 @@ class SalesPerformanceCockpit(models.AbstractModel):
                     "ids": ids,
                 }
             )
+        metrics = Metric.browse(sorted(metric_ids))
         metrics = metrics.sudo()
         metrics.fetch(["name", "value_type", "pipeline_forecast", "sequence"])
         segments = dict(
             Target._fields["partner_segment"]._description_selection(self.env)
         )
+        comodels = [
+            Target._fields[fname].comodel_name
+            for fname in target_dimensions.TARGET_FIELDS
+        ]
         choices = []
         for key, values in available.items():
             labels = [
-                self.env._("Segment %(segment)s", segment=segments.get(value, value))
-                if isinstance(value, str)
-                else value.sudo().display_name
-                for value in values
+                self.env[comodel].sudo().browse(value).display_name
+                if comodel
+                else self.env._(
+                    "Segment %(segment)s", segment=segments.get(value, value)
+                )
+                for comodel, value in zip(comodels, values, strict=True)
                 if value
             ]
             choices.append({"key": dict(key), "name": " · ".join(labels)})
