@@ -51,9 +51,20 @@ class MetricSpec(tuple):
     date field, date is datetime, user field, team field or None, company
     field or None, watched field names, split source (model, field) or
     None, for a metric on lines seen from their document: (lines field, line
-    domain, document field of the lines) or None)``."""
+    domain, document field of the lines) or None)``, followed by its
+    ``signature``: what decides which records it counts and their groups
+    (metrics alike in that, e.g. the confirmed sales and the new customers
+    of the same orders, have their marks computed in one pass)."""
 
     __slots__ = ()
+
+    def __new__(cls, values):
+        values = tuple(values)[:11]
+        signature = repr(
+            (values[2], values[3], values[5], values[6], values[7], values[9])
+            + (values[10] or ())
+        )
+        return super().__new__(cls, (*values, signature))
 
     id = property(lambda self: self[0])
     computation = property(lambda self: self[1])
@@ -66,6 +77,7 @@ class MetricSpec(tuple):
     watched = property(lambda self: self[8])
     split = property(lambda self: self[9])
     lines = property(lambda self: self[10])
+    signature = property(lambda self: self[11])
 
 
 def _day(value):
@@ -320,7 +332,12 @@ class SalesPerformanceRecomputeQueue(models.Model):
         if not records:
             return keys
         records = records.sudo().with_context(active_test=False)
+        # one pass per signature for all the metrics that share it
+        alike = defaultdict(list)
         for spec in specs:
+            alike[spec.signature].append(spec)
+        for same in alike.values():
+            spec, metric_ids = same[0], [other.id for other in same]
             if spec.lines:
                 lines_field, line_domain, link = spec.lines
                 lines = records[lines_field]
@@ -350,18 +367,12 @@ class SalesPerformanceRecomputeQueue(models.Model):
                     split_model = spec.split[0]
                     source = record if spec.split[1] == "id" else record[spec.split[1]]
                     split_id = source.id or None
-                for user_id in {user.id or None, *users}:
-                    keys.append(
-                        (
-                            spec.id,
-                            day,
-                            company_id,
-                            user_id,
-                            team_id,
-                            split_model,
-                            split_id,
-                        )
-                    )
+                split = (split_model, split_id)
+                keys += [
+                    (metric_id, day, company_id, user_id, team_id, *split)
+                    for user_id in {user.id or None, *users}
+                    for metric_id in metric_ids
+                ]
         return keys
 
     @api.model
