@@ -668,18 +668,30 @@ class SalesPerformanceRecomputeQueue(models.Model):
                        (metric_id, date, company_id)
                 SELECT DISTINCT metric_id, date, company_id FROM taken
                 )
-                SELECT DISTINCT t.metric_id, t.date, t.company_id, u.user_id,
-                       t.team_id
-                  FROM taken t
-                 CROSS JOIN LATERAL (
-                       SELECT t.user_id
-                        UNION
-                       SELECT s.user_id FROM sales_performance_credit_split s
-                        WHERE s.res_model = t.res_model AND s.res_id = t.res_id
-                 ) AS u(user_id)
+                %s
                 """,
                 limit,
+                self._with_split_users(SQL("taken")),
             )
+        )
+
+    @api.model
+    def _with_split_users(self, marks):
+        """SQL of the distinct groups ``(metric id, day, company id, user id,
+        team id)`` of the marks ``marks`` (a relation with the queue's
+        columns), each also for the users of its document's credit split."""
+        return SQL(
+            """
+            SELECT DISTINCT t.metric_id, t.date, t.company_id, u.user_id, t.team_id
+              FROM %s t
+             CROSS JOIN LATERAL (
+                   SELECT t.user_id
+                    UNION
+                   SELECT s.user_id FROM sales_performance_credit_split s
+                    WHERE s.res_model = t.res_model AND s.res_id = t.res_id
+             ) AS u(user_id)
+            """,
+            marks,
         )
 
     @api.model

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.sales_performance.models.sales_performance_recompute_queue import (
     AFTER_KEY,
@@ -94,21 +95,14 @@ class TestFreshness(TargetCommon):
         the documents' credit splits (as the scheduled action takes them)."""
         self.env.flush_all()
         self.Queue._flush_marks()
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT q.metric_id, q.date, u.user_id, q.team_id
-              FROM sales_performance_recompute_queue q
-             CROSS JOIN LATERAL (
-                   SELECT q.user_id
-                    UNION
-                   SELECT s.user_id FROM sales_performance_credit_split s
-                    WHERE s.res_model = q.res_model AND s.res_id = q.res_id
-             ) AS u(user_id)
-             WHERE q.company_id = %s
-            """,
-            [self.company_a.id],
+        marks = self.env.execute_query(
+            self.Queue._with_split_users(SQL("sales_performance_recompute_queue"))
         )
-        return set(self.env.cr.fetchall())
+        return {
+            (metric_id, day, user_id, team_id)
+            for metric_id, day, company_id, user_id, team_id in marks
+            if company_id == self.company_a.id
+        }
 
     def _draft_order(self, user, team, amount, partner=None):
         return (
