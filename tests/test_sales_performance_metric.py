@@ -292,6 +292,35 @@ class TestMetricNewCustomers(MetricCase):
         self.assertAchieved(feb, {"alice": 1, "bob": 0, "team_1": 1, "company": 1})
 
     @freeze_time("2026-04-15 12:00:00")
+    def test_new_customers_of_several_periods_at_once(self):
+        """Periods computed together (one query): each customer counts in
+        the period of its first order only, whatever the periods asked with
+        it (customer 1 orders in February and, through its contact, in
+        March: new in February only; nobody orders in April)."""
+        metric = self.metric_new_customers
+        company = self.company_a.id
+
+        def per_user(values):
+            out = {}
+            for (company_id, user_id, _team), value in values.items():
+                if company_id == company and value:
+                    out[user_id] = out.get(user_id, 0) + value
+            return out
+
+        alice, bob, dave = self.user_alice.id, self.user_bob.id, self.user_dave.id
+        for periods in ([FEBRUARY, MARCH, APRIL], [MARCH, APRIL], [FEBRUARY]):
+            values = metric._compute_values_multi(periods, "UTC", {company})
+            expected = {
+                FEBRUARY: {alice: 1},
+                MARCH: {alice: 1, bob: 1, dave: 1},
+                APRIL: {},
+            }
+            for period in periods:
+                self.assertEqual(
+                    per_user(values[period]), expected[period], (periods, period)
+                )
+
+    @freeze_time("2026-04-15 12:00:00")
     def test_new_customers_drill_down(self):
         target = self._target(self.metric_new_customers, user_id=self.user_bob.id)
         orders = self.env["sale.order"].search(target.action_view_sources()["domain"])
