@@ -348,7 +348,6 @@ class SalesPerformanceCockpit(models.AbstractModel):
                 }
             )
         metrics = Metric.browse(sorted(metric_ids))
-        metrics = metrics.sudo()
         metrics.fetch(["name", "value_type", "pipeline_forecast", "sequence"])
         segments = dict(
             Target._fields["partner_segment"]._description_selection(self.env)
