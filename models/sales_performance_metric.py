@@ -16,6 +16,9 @@ from .res_partner import SEGMENT_SELECTION
 from .sales_performance_credit_split import SPLIT_MODELS
 
 SUMMABLE_TYPES = ("integer", "float", "monetary")
+# 'first records per key' over at most this span: their keys' history is
+# read by the keys' ids (see _compute_first_values)
+FEW_KEYS_SPAN = timedelta(days=31)
 SEGMENT_VALUES = {value for value, _label in SEGMENT_SELECTION}
 # the lists of source documents that show the credited share
 CREDITED_LIST_VIEWS = {
@@ -1001,6 +1004,19 @@ class SalesPerformanceMetric(models.Model):
         )
         span_keys = in_span.select(self._key_sql(Model, in_span))
         query = Model._search(base_domain & Domain(fname, "<", stop))
+        if stop - start <= FEW_KEYS_SPAN:
+            # a few days (the scheduled action after document changes): the
+            # history of their keys is found by the key field's own ids (an
+            # index scan, not every record joined to its key to filter it:
+            # 72 -> 30 ms for five days of medium's orders); over months
+            # most keys are in the span, the plain scan is cheaper
+            query.add_where(
+                SQL(
+                    "%s = ANY(%s)",
+                    self._role_sql(Model, query, self.key_field_id),
+                    self._key_field_ids(span_keys),
+                )
+            )
         doc_user_sql = self._role_sql(Model, query, self.user_field_id)
         doc_team_sql = (
             self._role_sql(Model, query, self.team_field_id)
@@ -1065,6 +1081,25 @@ class SalesPerformanceMetric(models.Model):
             team_join=team_join,
         )
         return self.env.execute_query(sql)
+
+    def _key_field_ids(self, keys_sql):
+        """The ids the key field of the records of the keys ``keys_sql``
+        (SQL of a key column) holds, as an ``int[]`` literal (one query):
+        the keys themselves, with their contacts when a key is a company."""
+        if self.key_field_id.relation == "res.partner":
+            sql = SQL(
+                "WITH keys(k) AS MATERIALIZED (SELECT DISTINCT * FROM (%s) AS span)"
+                " SELECT array_agg(id) FROM ("
+                " SELECT p.id FROM res_partner p JOIN keys ON p.id = keys.k"
+                " UNION"
+                " SELECT p.id FROM res_partner p"
+                " JOIN keys ON p.commercial_partner_id = keys.k) AS ids",
+                keys_sql,
+            )
+        else:
+            sql = SQL("SELECT array_agg(DISTINCT k) FROM (%s) AS keys(k)", keys_sql)
+        [[ids]] = self.env.execute_query(sql)
+        return bulk.array_literal(sorted(ids or ()))
 
     def _compute_pipeline(
         self, date_from, date_to, today, company_ids, timeline=None, dimension_key=()
