@@ -2,7 +2,7 @@
     "name": "Sales Performance",
     "summary": "SMART sales targets, appraisals, training records and incentive plans "
     "computed from real CRM, Sales and Invoicing data",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.7.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-performance/sales_performance",
     "author": "Sales Performance Team",

@@ -15,6 +15,7 @@ from . import res_config_settings
 from . import sales_performance_metric
 from . import sales_performance_target
 from . import sales_performance_target_average
+from . import sales_performance_target_daily
 from . import crm_team
 from . import sales_performance_evaluation_private_mixin
 from . import sales_performance_evaluation_competency

@@ -17,6 +17,7 @@ from odoo.fields import Domain
 from odoo.orm.domains import DomainAnd, DomainCondition
 from odoo.tools import SQL
 
+from ..engine import daily
 from . import bulk, db_tuning
 from .sales_performance_credit_split import SPLIT_MODELS
 
@@ -627,13 +628,13 @@ class SalesPerformanceRecomputeQueue(models.Model):
             # commits: the marks are taken, the users' inserts never wait
             self.env["ir.cron"]._commit_progress(0)
         try:
-            targets = self._targets_of_marks(marks)
+            targets, touched = self._targets_of_marks(marks)
             _logger.info(
                 "Recomputing %s sales targets for %s changed groups",
                 len(targets),
                 len(marks),
             )
-            targets._recompute_batch(with_previous=False)
+            targets._recompute_batch(with_previous=False, touched=touched)
         except Exception:
             if in_cron:
                 self.env.cr.rollback()
@@ -713,17 +714,17 @@ class SalesPerformanceRecomputeQueue(models.Model):
     @api.model
     def _targets_of_marks(self, marks):
         """The active targets the marks ``[(metric id, day, company id, user
-        id, team id)]`` concern: on the metric and in the company, whose
-        period contains the day (a day either side: datetimes are marked by
-        their UTC day, periods count days in the target's time zone), of the
-        salesperson, of the team (the document's, or the salesperson's on
-        that day), or of the company. For 'first records per key' metrics
-        every target from that day on (a record becoming, or no longer
-        being, the first of its key moves the next one). One query."""
+        id, team id)]`` concern, and the local days of each they concern:
+        ``(targets, {target id: {day}})``. A target is on the metric and in
+        the company, its period contains the day (a day either side:
+        datetimes are marked by their UTC day, periods count days in the
+        target's time zone), of the salesperson, of the team (the
+        document's, or the salesperson's on that day), or of the company.
+        For 'first records per key' metrics every target from that day on
+        (a record becoming, or no longer being, the first of its key moves
+        the next one): its days are from that day on. One query."""
         Target = self.env["sales.performance.target"].sudo()
         metric_ids = sorted({m[0] for m in marks})
-        first_day = min(m[1] for m in marks) - timedelta(days=1)
-        last_day = max(m[1] for m in marks) + timedelta(days=1)
         company_ids = {m[2] for m in marks}
         Metric = self.env["sales.performance.metric"].sudo()
         onward = set(
@@ -732,6 +733,54 @@ class SalesPerformanceRecomputeQueue(models.Model):
             .filtered(lambda m: m.computation == "first")
             .ids
         )
+        by_user, by_team, by_company = self._active_targets(
+            marks, metric_ids, company_ids, onward
+        )
+        # the local days of each (metric, company, salesperson, team)
+        utc_days_of = defaultdict(set)
+        onward_from = {}
+        for metric_id, day, company_id, user_id, team_id in marks:
+            if metric_id in onward:
+                key = (metric_id, company_id)
+                onward_from[key] = min(onward_from.get(key, day), day)
+            else:
+                utc_days_of[(metric_id, company_id, user_id, team_id)].add(day)
+        teams_of = self._teams_by_user(company_ids)
+        touched = defaultdict(set)
+        for (metric_id, company_id, user_id, team_id), utc_days in utc_days_of.items():
+            days = set().union(*map(daily.local_days, utc_days))
+            start, stop = min(days), max(days)
+            candidates = list(by_company[(metric_id, company_id)])
+            if user_id:
+                candidates += by_user[(metric_id, company_id, user_id)]
+            teams = {team_id} if team_id else set()
+            for seg_from, seg_to, seg_team in teams_of.get(user_id, ()):
+                if seg_from <= stop and seg_to >= start:
+                    teams.add(seg_team)
+            for team in teams:
+                candidates += by_team[(metric_id, company_id, team)]
+            for date_from, date_to, tid in candidates:
+                if date_from <= stop and date_to >= start:
+                    touched[tid].update(
+                        day for day in days if date_from <= day <= date_to
+                    )
+        for (metric_id, company_id), day in onward_from.items():
+            start = min(daily.local_days(day))
+            for date_from, date_to, tid in by_company[(metric_id, company_id, "all")]:
+                if date_to >= start:
+                    touched[tid].add(max(start, date_from))
+        return Target.browse(sorted(touched)), dict(touched)
+
+    @api.model
+    def _active_targets(self, marks, metric_ids, company_ids, onward):
+        """``(by_user, by_team, by_company)``: ``[(date_from, date_to, target
+        id)]`` of the active targets on ``metric_ids`` in ``company_ids``
+        around the days of ``marks``, by (metric, company, salesperson), by
+        (metric, company, team), by (metric, company) and, for the metrics
+        of ``onward``, by (metric, company, "all") from those days on. One
+        query."""
+        first_day = min(m[1] for m in marks) - timedelta(days=1)
+        last_day = max(m[1] for m in marks) + timedelta(days=1)
         rows = self.env.execute_query(
             SQL(
                 """
@@ -753,39 +802,13 @@ class SalesPerformanceRecomputeQueue(models.Model):
             period = (date_from, date_to, tid)
             if metric_id in onward:
                 by_company[(metric_id, company_id, "all")].append(period)
-            if user_id:
+            elif user_id:
                 by_user[(metric_id, company_id, user_id)].append(period)
             elif team_id:
                 by_team[(metric_id, company_id, team_id)].append(period)
             else:
                 by_company[(metric_id, company_id)].append(period)
-        teams_of = self._teams_by_user(company_ids)
-        target_ids = set()
-        one_day = timedelta(days=1)
-        for metric_id, day, company_id, user_id, team_id in marks:
-            start, stop = day - one_day, day + one_day
-            if metric_id in onward:
-                target_ids.update(
-                    tid
-                    for _f, date_to, tid in by_company[(metric_id, company_id, "all")]
-                    if date_to >= start
-                )
-                continue
-            candidates = list(by_company[(metric_id, company_id)])
-            if user_id:
-                candidates += by_user[(metric_id, company_id, user_id)]
-            teams = {team_id} if team_id else set()
-            for seg_from, seg_to, seg_team in teams_of.get(user_id, ()):
-                if seg_from <= stop and seg_to >= start:
-                    teams.add(seg_team)
-            for team in teams:
-                candidates += by_team[(metric_id, company_id, team)]
-            target_ids.update(
-                tid
-                for date_from, date_to, tid in candidates
-                if date_from <= stop and date_to >= start
-            )
-        return Target.browse(sorted(target_ids))
+        return by_user, by_team, by_company
 
     @api.model
     def _teams_by_user(self, company_ids):

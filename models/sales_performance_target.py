@@ -605,7 +605,7 @@ class SalesPerformanceTarget(models.Model):
         targets._recompute_batch(with_previous=False)
         self.env["sales.performance.metric.change"].sudo()._compact()
 
-    def _recompute_batch(self, with_previous=False):
+    def _recompute_batch(self, with_previous=False, touched=None):
         """Recompute achieved, forecast, status (and optionally the previous
         period's actual) of all targets in ``self``.
 
@@ -614,6 +614,12 @@ class SalesPerformanceTarget(models.Model):
         one for the pipeline when the metric forecasts with it, whatever the
         number of targets. The targets are read with one query and written with
         one UPDATE; the figures of each row come from ``engine.figures``.
+
+        :param touched: ``{target id: {local day}}``: the days changed
+            documents may concern (the queue-driven recompute): only those
+            days are read again, the others are taken from the days each
+            target keeps (``engine.daily``); None: every day is read, and a
+            target whose achievement changes loses its kept days
         """
         if not self:
             return
@@ -653,17 +659,29 @@ class SalesPerformanceTarget(models.Model):
                     dimension_key,
                 )
         timeline = self.env["sales.performance.team.membership"]._timeline(company_ids)
-        indexes = self._compute_indexes(
-            list(groups) + list(previous_of.values()),
-            company_ids,
-            timeline,
-            credited=self._credited_assignees(groups),
-        )
+        credited = self._credited_assignees(groups)
+        if touched is None:
+            indexes = self._compute_indexes(
+                list(groups) + list(previous_of.values()),
+                company_ids,
+                timeline,
+                credited=credited,
+            )
+            achieved_of, kept_days = None, []
+        else:
+            achieved_of, kept_days = self._daily_achieved(
+                groups, touched, company_ids, timeline, credited
+            )
+            indexes = (
+                self._compute_indexes(list(previous_of.values()), company_ids, timeline)
+                if with_previous
+                else {}
+            )
         rounding = functools.partial(float_round, precision_digits=2)
-        values = []
+        values, stored_of = [], {}
         for key, members in groups.items():
             metric, date_from, date_to, _tz, dimension_key = key
-            achieved = indexes[key]
+            achieved = indexes[key] if achieved_of is None else None
             previous = indexes[previous_of[key]] if with_previous else None
             pipeline = None
             if metric.pipeline_forecast and today <= date_to:
@@ -680,7 +698,9 @@ class SalesPerformanceTarget(models.Model):
             for row in members:
                 new = figures.compute(
                     row,
-                    figures.value_for(row, achieved),
+                    achieved_of[row.id]
+                    if achieved_of is not None
+                    else figures.value_for(row, achieved),
                     pipeline and figures.value_for(row, pipeline),
                     previous and figures.value_for(row, previous),
                     today,
@@ -689,7 +709,17 @@ class SalesPerformanceTarget(models.Model):
                 )
                 if new != row.stored:
                     values.append((row.id, *new))
+                    stored_of[row.id] = row.stored.achieved
         self._write_computed(values, {row.rank_group for row in rows})
+        Days = self.env["sales.performance.target.daily"]
+        if kept_days:
+            Days._keep(kept_days)
+        if touched is None:
+            # a full recompute that changes an achievement found what the
+            # kept days did not: they are read again next time
+            Days._forget(
+                [value[0] for value in values if value[1] != stored_of[value[0]]]
+            )
 
     @api.model
     def _credited_assignees(self, groups):
@@ -743,7 +773,8 @@ class SalesPerformanceTarget(models.Model):
                        t.previous_value::float8, t.attainment::float8,
                        t.expected_value::float8, t.status,
                        %s
-                  FROM sales_performance_target t
+                  FROM unnest(%s::int[]) AS x(id)
+                  JOIN sales_performance_target t ON t.id = x.id
                   JOIN res_company c ON c.id = t.company_id
              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
              LEFT JOIN res_users u ON u.id = t.user_id
@@ -751,7 +782,7 @@ class SalesPerformanceTarget(models.Model):
              LEFT JOIN crm_team tm ON tm.id = t.team_id
              LEFT JOIN res_users lu ON lu.id = tm.user_id
              LEFT JOIN res_partner lp ON lp.id = lu.partner_id
-                 WHERE t.id = ANY(%s::int[]) AND t.state != 'closed'
+                 WHERE t.state != 'closed'
                 """,
                 SQL(", ").join(
                     SQL.identifier("t", fname) for fname in dimensions.TARGET_FIELDS
@@ -790,6 +821,23 @@ class SalesPerformanceTarget(models.Model):
         return rows, dimension_of
 
     @api.model
+    def _fetch_metrics(self, metrics):
+        """The definitions of ``metrics`` and of the fields they read, in one
+        go, whatever the targets prefetch."""
+        Metric = self.env["sales.performance.metric"].sudo()
+        metrics = Metric.union(*(m.sudo() for m in metrics))
+        metrics.fetch()
+        fields_used = (
+            metrics.date_field_id
+            | metrics.user_field_id
+            | metrics.team_field_id
+            | metrics.sum_field_id
+            | metrics.key_field_id
+            | metrics.document_field_id
+        )
+        fields_used.fetch(["name", "model", "ttype", "relation"])
+
+    @api.model
     def _compute_indexes(self, group_keys, company_ids, timeline=None, credited=None):
         """Indexed achievement (``engine.figures.index``) of each ``(metric, date_from,
         date_to, tz, dimension key)`` of ``group_keys`` (``(metric, date_from,
@@ -806,19 +854,7 @@ class SalesPerformanceTarget(models.Model):
             metric, date_from, date_to, tz_name, *rest = group_key
             dimension_key = rest[0] if rest else ()
             periods_of[(metric, tz_name, dimension_key)].add((date_from, date_to))
-        # the metric definitions in one go, whatever the targets prefetch
-        Metric = self.env["sales.performance.metric"].sudo()
-        metrics = Metric.union(*(m.sudo() for m, _tz, _dims in periods_of))
-        metrics.fetch()
-        fields_used = (
-            metrics.date_field_id
-            | metrics.user_field_id
-            | metrics.team_field_id
-            | metrics.sum_field_id
-            | metrics.key_field_id
-            | metrics.document_field_id
-        )
-        fields_used.fetch(["name", "model", "ttype", "relation"])
+        self._fetch_metrics(m for m, _tz, _dims in periods_of)
         indexes = {}
         if timeline is None:
             timeline = self.env["sales.performance.team.membership"]._timeline(

@@ -135,6 +135,35 @@ class TestCustomerSatisfaction(TargetCommon):
         # the company: (330 + 40) / 5 = 74
         self.assertAlmostEqual(self._values(company)["achieved"], 74.0)
 
+    @freeze_time(TODAY)
+    def test_kept_days_pool_averages(self):
+        """The queue-driven recompute keeps each day's total and weight:
+        days read again pool with the kept ones (never an average of
+        averages)."""
+        alice = self._target(self.metric_csat, user_id=self.user_alice.id)
+        team = self._target(self.metric_csat, team_id=self.team_1.id)
+        company = self._target(self.metric_csat)
+        targets = alice | team | company
+        targets.action_activate()
+        # nothing kept yet: every day is read, the figures of a full recompute
+        targets._recompute_batch(touched={t.id: set() for t in targets})
+        self.assertAlmostEqual(self._values(alice)["achieved"], 88.0)
+        self.assertAlmostEqual(self._values(team)["achieved"], 82.5)
+        self.assertAlmostEqual(self._values(company)["achieved"], 74.0)
+        # a new answer of 30 for alice on March 25, only that day read again:
+        # alice (80 + 90 + 50 + 30) / 3.5 = 71.43; team one (330 + 30) / 5 =
+        # 72; the company (370 + 30) / 6 = 66.67
+        self._answer(self.order_alice, 30.0, datetime(2026, 3, 25, 9))
+        day = datetime(2026, 3, 25).date()
+        targets._recompute_batch(touched={t.id: {day} for t in targets})
+        self.assertAlmostEqual(self._values(alice)["achieved"], 250.0 / 3.5, places=2)
+        self.assertAlmostEqual(self._values(team)["achieved"], 72.0)
+        self.assertAlmostEqual(self._values(company)["achieved"], 400.0 / 6, places=2)
+        after_queue = targets.mapped("achieved_value")
+        targets._recompute_batch()
+        targets.invalidate_recordset()
+        self.assertEqual(targets.mapped("achieved_value"), after_queue)
+
     def test_allocation_and_rollup_average_not_sum(self):
         parent = self._target(
             self.metric_csat, team_id=self.team_1.id, target_value=85.0

@@ -2,6 +2,7 @@
 company) groups they may move, the scheduled action recomputes the targets
 of those groups only, and its figures are the full recompute's."""
 
+import json
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -11,6 +12,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.sales_performance.engine import daily
 from odoo.addons.sales_performance.models.sales_performance_recompute_queue import (
     AFTER_KEY,
     FRESHNESS_OFF,
@@ -19,7 +21,7 @@ from odoo.addons.sales_performance.models.sales_performance_recompute_queue impo
     TRIGGERED_KEY,
 )
 
-from .common import FEBRUARY, TargetCommon
+from .common import APRIL, FEBRUARY, TargetCommon
 
 
 @tagged("post_install", "-at_install")
@@ -512,6 +514,159 @@ class TestFreshness(TargetCommon):
         self._assert_equals_full_recompute()
 
     # ------------------------------------------------------------------
+    # Kept days: the scheduled action reads the changed days only
+    # ------------------------------------------------------------------
+    def _daily(self, target):
+        """The days ``target`` keeps (``engine.daily.Daily``), or None."""
+        self.env.flush_all()
+        kept = self.env["sales.performance.target.daily"]._kept(target.ids)
+        return daily.Daily.from_json(kept.get(target.id))
+
+    def _set_kept_day(self, target, day, value):
+        """Make ``target`` keep ``value`` for ``day`` (what the documents do
+        not say): a day the scheduled action does not read again keeps it."""
+        kept = self._daily(target)
+        values = list(kept.values)
+        values[(day - target.date_from).days] = value
+        self.env.cr.execute(
+            "UPDATE sales_performance_target_daily SET figures = %s"
+            " WHERE target_id = %s",
+            [json.dumps(kept._replace(values=tuple(values)).to_json()), target.id],
+        )
+
+    def _confirm(self, when, user, amount, partner=None):
+        with freeze_time(when):
+            order = self._draft_order(user, self.team_1, amount, partner)
+            order.action_confirm()
+            self.env.flush_all()
+        return order
+
+    def test_queue_reads_only_the_changed_days(self):
+        self._confirm("2026-03-10 12:00:00", self.user_alice, 300.0)
+        self.Queue._cron_recompute_dirty()
+        # the first run reads every day of March and keeps them
+        kept = self._daily(self.t_alice)
+        self.assertEqual(len(kept.values), 31)
+        self.assertEqual(kept.values[9], 300.0)  # March 10
+        self.assertEqual(sum(kept.values), 300.0)
+        self.assertEqual(sum(self._daily(self.t_team_1).values), 300.0)
+        # March 3 now says 50 (no document does): it is not read again
+        self._set_kept_day(self.t_alice, date(2026, 3, 3), 50.0)
+        self._clear()
+        self._confirm("2026-03-20 12:00:00", self.user_alice, 200.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        # March 19 to 21 read again (the marked day and a day either side),
+        # the other days as kept: 300 + 200 + 50
+        self.assertEqual(self.t_alice.achieved_value, 550.0)
+        kept = self._daily(self.t_alice)
+        self.assertEqual((kept.values[2], kept.values[19]), (50.0, 200.0))
+        # the team's and the company's days were right: 500
+        self.assertEqual(self.t_team_1.achieved_value, 500.0)
+        self.assertEqual(self.t_company.achieved_value, 500.0)
+        # the hourly recompute reads every record: 500, and a target whose
+        # achievement it changes loses its kept days; the others keep theirs
+        self.Target._cron_recompute()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 500.0)
+        self.assertIsNone(self._daily(self.t_alice))
+        self.assertEqual(sum(self._daily(self.t_team_1).values), 500.0)
+        # the next change reads every day of alice's target again
+        self._clear()
+        self._confirm("2026-03-25 12:00:00", self.user_alice, 100.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 600.0)
+        kept = self._daily(self.t_alice)
+        self.assertEqual(kept.values[2], 0.0)
+        self.assertEqual(sum(kept.values), 600.0)
+        self._assert_equals_full_recompute()
+
+    def test_kept_days_follow_the_metric_definition(self):
+        self._confirm("2026-03-10 12:00:00", self.user_alice, 300.0)
+        self.Queue._cron_recompute_dirty()
+        self._set_kept_day(self.t_alice, date(2026, 3, 3), 50.0)
+        # the metric is edited: the days kept for its former definition are
+        # not used, every day is read again
+        self.metric_confirmed_sales.write({"sequence": 77})
+        self._clear()
+        self._confirm("2026-03-20 12:00:00", self.user_alice, 200.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(self.t_alice.achieved_value, 500.0)
+        self.assertEqual(self._daily(self.t_alice).values[2], 0.0)
+
+    def test_kept_days_of_a_team_follow_its_history(self):
+        self._confirm("2026-03-10 12:00:00", self.user_dave, 300.0)
+        self._confirm("2026-03-10 12:00:00", self.user_alice, 10.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        # dave is in team 2 (team history): the order counts for team 2
+        self.assertEqual(self.t_team_2.achieved_value, 300.0)
+        self._set_kept_day(self.t_team_2, date(2026, 3, 3), 50.0)
+        self._set_kept_day(self.t_alice, date(2026, 3, 3), 50.0)
+        # the team history changes: the team's days are read again, a
+        # salesperson's days do not depend on it
+        erin = self.env["res.users"].create(
+            {
+                "name": "SP Erin",
+                "login": "sp_erin",
+                "company_id": self.company_a.id,
+                "company_ids": [Command.set(self.company_a.ids)],
+            }
+        )
+        self.env["sales.performance.team.membership"].create(
+            {
+                "user_id": erin.id,
+                "team_id": self.team_2.id,
+                "company_id": self.company_a.id,
+                "date_from": date(2026, 3, 28),
+            }
+        )
+        self._clear()
+        self._confirm("2026-03-20 12:00:00", self.user_dave, 200.0)
+        self._confirm("2026-03-20 12:00:00", self.user_alice, 10.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        # team 2: 300 + 200, every day read again; alice: 10 + 10 + the 50
+        # kept for March 3
+        self.assertEqual(self.t_team_2.achieved_value, 500.0)
+        self.assertEqual(self.t_alice.achieved_value, 70.0)
+
+    def test_kept_days_of_new_customers_move_with_the_first_order(self):
+        metric = self.metric_new_customers
+        t_alice = self._target(metric, user_id=self.user_alice.id)
+        t_bob = self._target(metric, user_id=self.user_bob.id)
+        t_april = self._target(metric, *APRIL, user_id=self.user_bob.id)
+        targets = t_alice | t_bob | t_april
+        targets.action_activate()
+        customer = self.env["res.partner"].create(
+            {"name": "SP Fresh Customer", "is_company": True}
+        )
+        first = self._confirm("2026-03-05 12:00:00", self.user_alice, 100.0, customer)
+        self._confirm("2026-03-20 12:00:00", self.user_bob, 100.0, customer)
+        self._confirm("2026-04-02 12:00:00", self.user_bob, 100.0, customer)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        # the customer's first order is alice's (March 5)
+        self.assertEqual(targets.mapped("achieved_value"), [1.0, 0.0, 0.0])
+        self.assertEqual(self._daily(t_alice).values[4], 1.0)
+        self.assertEqual(sum(self._daily(t_bob).values), 0.0)
+        # cancelled: bob's order of March 20 is the first now; every day from
+        # March 4 on is read again (bob's days too), April's too
+        self._clear()
+        with freeze_time("2026-03-22 12:00:00"):
+            first._action_cancel()
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(targets.mapped("achieved_value"), [0.0, 1.0, 0.0])
+        self.assertEqual(self._daily(t_bob).values[19], 1.0)
+        after_queue = targets.mapped("achieved_value")
+        targets._recompute_batch()
+        self.env.invalidate_all()
+        self.assertEqual(targets.mapped("achieved_value"), after_queue)
+
+    # ------------------------------------------------------------------
     # Trigger, access
     # ------------------------------------------------------------------
     def test_trigger_once_per_transaction(self):
@@ -577,3 +732,21 @@ class TestFreshness(TargetCommon):
         self.assertEqual(set(marks.mapped("company_id")), {self.company_a.id})
         with self.assertRaises(AccessError):
             marks.with_user(self.user_manager).unlink()
+
+    def test_kept_days_access(self):
+        self._confirm("2026-03-10 12:00:00", self.user_alice, 300.0)
+        self.Queue._cron_recompute_dirty()
+        Days = self.env["sales.performance.target.daily"]
+        with self.assertRaises(AccessError):
+            Days.with_user(self.user_alice).search([])
+        kept = Days.with_user(self.user_manager).search([])
+        self.assertIn(self.t_alice, kept.target_id)
+        self.assertEqual(set(kept.company_id.ids), {self.company_a.id})
+        with self.assertRaises(AccessError):
+            kept.with_user(self.user_manager).write({"figures": {}})
+        # another company's days are not the manager's
+        other = Days.sudo().create(
+            {"target_id": self.t_bob.id, "company_id": self.company_b.id}
+        )
+        self.assertNotIn(other, Days.with_user(self.user_manager).search([]))
+        self.assertIn(other, Days.sudo().search([]))
