@@ -670,3 +670,86 @@ class TestCustomMetric(TargetCommon):
         with self.assertRaises(ValidationError):
             metric.domain = "[('state', '=', "
         self.assertEqual(metric.domain, "[('state', '=', 'sale')]")
+
+
+@tagged("post_install", "-at_install")
+class TestTargetPivot(TargetCommon):
+    """The pivot's groups (team x month) as the web client reads them: each
+    distinct team and month is formatted once, every group keeps its own
+    label and domain."""
+
+    def test_team_month_groups_and_their_domains(self):
+        sales = self.metric_confirmed_sales
+        rows = [
+            (self.user_alice, self.team_1, MARCH, 100.0),
+            (self.user_alice, self.team_1, APRIL, 200.0),
+            (self.user_bob, self.team_1, MARCH, 300.0),
+            (self.user_dave, self.team_2, MARCH, 400.0),
+        ]
+        for user, team, (date_from, date_to), value in rows:
+            self._target(
+                sales,
+                date_from,
+                date_to,
+                user_id=user.id,
+                team_id=team.id,
+                target_value=value,
+            )
+        domain = [
+            ("team_id", "in", (self.team_1 | self.team_2).ids),
+            ("metric_id", "=", sales.id),
+        ]
+        by_team_month, by_team, by_month, whole = (
+            self.Target.formatted_read_grouping_sets(
+                domain,
+                [["team_id", "date_from:month"], ["team_id"], ["date_from:month"], []],
+                ["target_value:sum", "__count"],
+            )
+        )
+        one, two = self.team_1, self.team_2
+
+        def cells(groups, *specs):
+            return {
+                tuple(group[spec][0] for spec in specs): (
+                    group["__count"],
+                    group["target_value:sum"],
+                )
+                for group in groups
+            }
+
+        march, april = "2026-03-01", "2026-04-01"
+        # by hand: team one has alice's March (100) and April (200) and bob's
+        # March (300); team two dave's March (400)
+        self.assertEqual(
+            cells(by_team_month, "team_id", "date_from:month"),
+            {
+                (one.id, march): (2, 400.0),
+                (one.id, april): (1, 200.0),
+                (two.id, march): (1, 400.0),
+            },
+        )
+        self.assertEqual(
+            cells(by_team, "team_id"), {(one.id,): (3, 600.0), (two.id,): (1, 400.0)}
+        )
+        self.assertEqual(
+            cells(by_month, "date_from:month"),
+            {(march,): (3, 800.0), (april,): (1, 200.0)},
+        )
+        self.assertEqual(
+            (whole[0]["__count"], whole[0]["target_value:sum"]), (4, 1000.0)
+        )
+        # labels: the team's name, the month's
+        labels = {g["team_id"] for g in by_team_month}
+        self.assertEqual(
+            labels, {(one.id, one.display_name), (two.id, two.display_name)}
+        )
+        self.assertEqual(
+            {g["date_from:month"][1] for g in by_month}, {"March 2026", "April 2026"}
+        )
+        # every group's domain finds its own targets, and only them
+        for group in by_team_month + by_team + by_month:
+            found = self.Target.search(domain + group["__extra_domain"])
+            self.assertEqual(len(found), group["__count"])
+            self.assertEqual(
+                sum(found.mapped("target_value")), group["target_value:sum"]
+            )

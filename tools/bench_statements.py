@@ -40,7 +40,9 @@ def _settle(env):
     statistics that still describe empty tables (a year of statements
     written in seconds; a live database gets them over a year)."""
     env.cr.commit()
-    subprocess.run(["psql", "-q", "-d", env.cr.dbname, "-c", "VACUUM ANALYZE"], check=True)
+    subprocess.run(
+        ["psql", "-q", "-d", env.cr.dbname, "-c", "VACUUM ANALYZE"], check=True
+    )
 
 
 def _timed_generation(env, plan, date_from, date_to, measure):
