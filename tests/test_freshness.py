@@ -582,6 +582,34 @@ class TestFreshness(TargetCommon):
         self.assertEqual(sum(kept.values), 600.0)
         self._assert_equals_full_recompute()
 
+    def test_a_period_longer_than_a_year_is_read_whole(self):
+        # 2026-01-01 .. 2027-06-30: 546 days, more than engine.daily keeps
+        # (on the order lines metric: bob has a March target on the orders)
+        long = self._target(
+            self.metric_confirmed_sales_lines,
+            date(2026, 1, 1),
+            date(2027, 6, 30),
+            user_id=self.user_bob.id,
+        )
+        long.action_activate()
+        self._confirm("2026-03-10 12:00:00", self.user_bob, 300.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(long.achieved_value, 300.0)
+        self.assertEqual(self.t_bob.achieved_value, 300.0)
+        # bob's March target keeps its days, the long one none
+        self.assertIsNone(self._daily(long))
+        self.assertEqual(sum(self._daily(self.t_bob).values), 300.0)
+        self._clear()
+        self._confirm("2026-11-20 12:00:00", self.user_bob, 50.0)
+        self.Queue._cron_recompute_dirty()
+        self.env.invalidate_all()
+        self.assertEqual(long.achieved_value, 350.0)
+        after_queue = long.achieved_value
+        long._recompute_batch()
+        self.env.invalidate_all()
+        self.assertEqual(long.achieved_value, after_queue)
+
     def test_kept_days_follow_the_metric_definition(self):
         self._confirm("2026-03-10 12:00:00", self.user_alice, 300.0)
         self.Queue._cron_recompute_dirty()
