@@ -679,7 +679,7 @@ class SalesPerformanceTarget(models.Model):
                 else {}
             )
         rounding = functools.partial(float_round, precision_digits=2)
-        values, stored_of = [], {}
+        values, moved = [], []
         for key, members in groups.items():
             metric, date_from, date_to, _tz, dimension_key = key
             achieved = indexes[key] if achieved_of is None else None
@@ -710,7 +710,8 @@ class SalesPerformanceTarget(models.Model):
                 )
                 if new != row.stored:
                     values.append((row.id, *new))
-                    stored_of[row.id] = row.stored.achieved
+                    if new.achieved != row.stored.achieved:
+                        moved.append(row.id)
         self._write_computed(values, {row.rank_group for row in rows})
         Days = self.env["sales.performance.target.daily"]
         if kept_days:
@@ -718,9 +719,7 @@ class SalesPerformanceTarget(models.Model):
         if touched is None:
             # a full recompute that changes an achievement found what the
             # kept days did not: they are read again next time
-            Days._forget(
-                [value[0] for value in values if value[1] != stored_of[value[0]]]
-            )
+            Days._forget(moved)
 
     @api.model
     def _credited_assignees(self, groups):
